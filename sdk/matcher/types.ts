@@ -101,11 +101,7 @@ export interface Problem {
 }
 
 export type ConflictKind =
-  | "route-conflict"
-  | "duplicate-route"
-  | "tls-conflict"
-  | "default-backend-conflict"
-  | "unreachable-rule";
+  "route-conflict" | "duplicate-route" | "tls-conflict" | "default-backend-conflict" | "unreachable-rule";
 
 /** A conflict between objects (or a rule no request can reach), from `findConflicts`. */
 export interface Conflict {
@@ -114,7 +110,7 @@ export interface Conflict {
   readonly code: string;
   readonly severity: Severity;
   readonly message: string;
-  /** Every object involved, sorted by namespace/name; the first is the one that wins at runtime. */
+  /** Every object involved, in precedence order: the first wins at runtime (oldest, then namespace/name). */
   readonly objects: readonly ObjectRef[];
   /** The host concerned ("" for rules without a host, absent for default-backend conflicts). */
   readonly host?: string;
