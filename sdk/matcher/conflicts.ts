@@ -178,8 +178,9 @@ function conflictsInGroup(ingresses: readonly IngressObject[], className: string
       if (claims === undefined) tlsClaims.set(tls.host, [tls]);
       else if (
         !claims.some((c) => c.secretName === tls.secretName && c.ingress.namespace === tls.ingress.namespace)
-      )
+      ) {
         claims.push(tls);
+      }
     }
     const backend = defaultBackendOf(ingress);
     if (backend !== undefined) defaults.push({ ingress: ingressRef(ingress), backend });

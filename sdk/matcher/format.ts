@@ -10,8 +10,9 @@ export function formatRef(ref: ObjectRef): string {
 
 /** A value in double quotes with control characters escaped, cut to a readable length. */
 export function quote(value: unknown): string {
-  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined)
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
     return String(value);
+  }
   const text = typeof value === "string" ? value : String(value);
   const cut = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…(${text.length} characters)` : text;
   return JSON.stringify(cut);

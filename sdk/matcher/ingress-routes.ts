@@ -80,8 +80,9 @@ export function tlsEntriesOf(ingress: IngressObject): TlsEntry[] {
     if (!isRecord(item) || typeof item.secretName !== "string" || item.secretName === "") continue;
     const hosts = Array.isArray(item.hosts) && item.hosts.length > 0 ? item.hosts : ruleHostsOf(ingress);
     for (const host of hosts) {
-      if (typeof host === "string" && host !== "")
+      if (typeof host === "string" && host !== "") {
         entries.push({ ingress: ref, host: host.toLowerCase(), secretName: item.secretName });
+      }
     }
   }
   return entries;

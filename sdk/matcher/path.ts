@@ -114,16 +114,18 @@ export function pathMatches(rulePath: string, pathType: PathType, requestPath: s
 export function unreachablePathReason(path: string): string | null {
   if (/[?#]/.test(path)) return "contains '?' or '#', which are never part of a request path";
   if (path.includes("//")) return "contains '//', which requests are normalised to '/'";
-  if (/\/\.\.?(?:\/|$)/.test(path))
+  if (/\/\.\.?(?:\/|$)/.test(path)) {
     return "contains a '.' or '..' segment, which requests are normalised away";
+  }
   const percent = /%([0-9a-fA-F]{2})/g;
   for (let m = percent.exec(path); m !== null; m = percent.exec(path)) {
     const hex = m[1]!;
     if (isUnreserved(parseInt(hex, 16))) {
       return `contains "%${hex}", an encoded '${String.fromCharCode(parseInt(hex, 16))}' that requests are decoded to`;
     }
-    if (hex !== hex.toUpperCase())
+    if (hex !== hex.toUpperCase()) {
       return `contains "%${hex}" in lower case; requests are normalised to "%${hex.toUpperCase()}"`;
+    }
   }
   return null;
 }

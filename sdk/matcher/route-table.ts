@@ -166,8 +166,9 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
   const seen = new Map<string, number>();
   for (const item of Array.isArray(ingresses) ? ingresses : []) {
     if (!isIngressLike(item) || !belongsToClass(item, options)) {
-      if (typeof item !== "object" || item === null)
+      if (typeof item !== "object" || item === null) {
         skipped.push({ ingress: ingressRef(item), problems: validateIngress(item) });
+      }
       continue;
     }
     const problems = validateIngress(item);
@@ -246,7 +247,7 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
     }
     for (const tls of tlsEntriesOf(ingress)) {
       const [map, key] = tls.host.startsWith("*.") ? [tlsWildcard, tls.host.slice(2)] : [tlsExact, tls.host];
-      if (!map.has(key))
+      if (!map.has(key)) {
         map.set(
           key,
           Object.freeze({
@@ -256,6 +257,7 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
             ingress: ref,
           }),
         );
+      }
     }
   }
 

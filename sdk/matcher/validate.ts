@@ -117,8 +117,9 @@ export function validateIngress(ingress: unknown): Problem[] {
       "Add spec.rules or spec.defaultBackend.",
     );
   }
-  if (spec.defaultBackend !== undefined)
+  if (spec.defaultBackend !== undefined) {
     validateBackend(spec.defaultBackend, "spec.defaultBackend", problems);
+  }
   const ruleHosts = new Set<string>();
   ruleList.forEach((rule, r) => validateRule(rule, `spec.rules[${r}]`, problems, ruleHosts));
   validateTls(spec.tls, problems, ruleHosts);
@@ -181,7 +182,7 @@ function validateRule(rule: unknown, field: string, problems: ProblemList, ruleH
       );
     } else {
       const why = hostProblem(host);
-      if (why)
+      if (why) {
         problems.add(
           "error",
           MatcherCodes.INVALID_HOST,
@@ -189,7 +190,7 @@ function validateRule(rule: unknown, field: string, problems: ProblemList, ruleH
           `${quote(host)} ${why}`,
           'Use a DNS name such as "shop.example.com" or "*.example.com".',
         );
-      else ruleHosts.add(host);
+      } else ruleHosts.add(host);
     }
   } else {
     ruleHosts.add("");
@@ -287,7 +288,7 @@ function validatePath(entry: unknown, field: string, problems: ProblemList): voi
       `${quote(path)} does not start with "/"`,
       `Write it as ${quote("/" + path)}.`,
     );
-  } else if (/[\s\u0000-\u001f\u007f]/.test(path)) {
+  } else if (hasWhitespaceOrControl(path)) {
     problems.add(
       "error",
       MatcherCodes.INVALID_PATH,
@@ -546,4 +547,12 @@ function validateTls(tls: unknown, problems: ProblemList, ruleHosts: Set<string>
       }
     });
   });
+}
+
+function hasWhitespaceOrControl(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }
