@@ -5,25 +5,33 @@
 const UPPER_A = 65;
 const UPPER_Z = 90;
 const OPEN_BRACKET = 91;
+const COLON = 58;
+const DOT = 46;
 
 /** Lowercases a Host header or SNI name and strips its port and trailing dot; "" when empty. */
 export function normalizeHost(host: string): string {
-  let h = host;
-  if (h.length === 0) return "";
-  if (h.charCodeAt(0) === OPEN_BRACKET) {
+  const length = host.length;
+  if (length === 0) return "";
+  if (host.charCodeAt(0) === OPEN_BRACKET) {
     // IPv6 literal, "[::1]:8080": keep the brackets, drop the port.
-    const end = h.indexOf("]");
-    return (end === -1 ? h : h.slice(0, end + 1)).toLowerCase();
+    const end = host.indexOf("]");
+    return (end === -1 ? host : host.slice(0, end + 1)).toLowerCase();
   }
-  const colon = h.indexOf(":");
-  if (colon !== -1) h = h.slice(0, colon);
-  if (h.length > 1 && h.endsWith(".")) h = h.slice(0, -1);
-  // Lowercasing allocates, and almost every Host header is lowercase already.
-  for (let i = 0; i < h.length; i++) {
-    const c = h.charCodeAt(i);
-    if (c >= UPPER_A && c <= UPPER_Z) return h.toLowerCase();
+  // One pass over the name: find a port, note upper case. Almost every Host header is clean already,
+  // and then the string is returned as it is, without allocating.
+  let end = length;
+  let upper = false;
+  for (let i = 0; i < length; i++) {
+    const c = host.charCodeAt(i);
+    if (c === COLON) {
+      end = i;
+      break;
+    }
+    if (c >= UPPER_A && c <= UPPER_Z) upper = true;
   }
-  return h;
+  if (end > 1 && host.charCodeAt(end - 1) === DOT) end--;
+  const name = end === length ? host : host.slice(0, end);
+  return upper ? name.toLowerCase() : name;
 }
 
 /** For a normalised request host, the key its wildcard rule would have: "a.example.com" -> "example.com". */

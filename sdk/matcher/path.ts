@@ -17,8 +17,10 @@ export function prefixKey(path: string): string {
   return end === path.length ? path : path.slice(0, end);
 }
 
-// Anything that normalisation would change: a percent sign, a `//`, or a dot segment.
-const NEEDS_NORMALISATION = /%|\/\/|\/\.(?:\.)?(?:\/|$)/;
+const QUESTION = 63;
+const HASH = 35;
+const PERCENT = 37;
+const DOT = 46;
 
 /**
  * Normalises a request target's path: strips the query and fragment (and the scheme and authority of an
@@ -27,21 +29,42 @@ const NEEDS_NORMALISATION = /%|\/\/|\/\.(?:\.)?(?:\/|$)/;
  * so `/%2e%2e/admin`, `/a/../admin` and `//admin` are all routed as `/admin`. Linear in the input; never throws.
  */
 export function normalizeRequestPath(target: string): string {
+  if (target.charCodeAt(0) !== SLASH) return normalizeSlowly(withLeadingSlash(target));
+  // One pass finds the end of the path and whether anything in it needs work: a '%', or a '/' followed by
+  // '/' or '.' (a dot segment, or merely "/.well-known": the slow path sorts that out). Clean paths, nearly
+  // all of them, come back without allocating.
+  const length = target.length;
+  let end = length;
+  let dirty = false;
+  let previous = SLASH;
+  for (let i = 1; i < length; i++) {
+    const c = target.charCodeAt(i);
+    if (c === QUESTION || c === HASH) {
+      end = i;
+      break;
+    }
+    if (c === PERCENT || (previous === SLASH && (c === SLASH || c === DOT))) dirty = true;
+    previous = c;
+  }
+  const path = end === length ? target : target.slice(0, end);
+  return dirty ? normalizeSlowly(path) : path;
+}
+
+function withLeadingSlash(target: string): string {
   let path = target;
   const query = path.search(/[?#]/);
   if (query !== -1) path = path.slice(0, query);
-  if (path.charCodeAt(0) !== SLASH) {
-    const scheme = path.indexOf("://");
-    if (scheme !== -1 && /^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(path.slice(0, scheme))) {
-      const slash = path.indexOf("/", scheme + 3);
-      path = slash === -1 ? "/" : path.slice(slash);
-    } else {
-      path = "/" + path;
-    }
+  const scheme = path.indexOf("://");
+  if (scheme !== -1 && /^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(path.slice(0, scheme))) {
+    const slash = path.indexOf("/", scheme + 3);
+    return slash === -1 ? "/" : path.slice(slash);
   }
-  if (!NEEDS_NORMALISATION.test(path)) return path;
-  if (path.includes("%")) path = decodeUnreserved(path);
-  return removeDotSegments(path);
+  return "/" + path;
+}
+
+function normalizeSlowly(path: string): string {
+  const decoded = path.includes("%") ? decodeUnreserved(path) : path;
+  return removeDotSegments(decoded);
 }
 
 function isUnreserved(c: number): boolean {
