@@ -9,7 +9,11 @@ const SIZES = (process.env.BENCH_SIZES ?? "100,1000,10000,100000").split(",").ma
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const PATHS_PER_HOST = 10;
 
-function generate(routes: number): { ingresses: IngressObject[]; hits: [string, string][]; misses: [string, string][] } {
+function generate(routes: number): {
+  ingresses: IngressObject[];
+  hits: [string, string][];
+  misses: [string, string][];
+} {
   const hosts = Math.max(1, Math.floor(routes / PATHS_PER_HOST));
   const ingresses: IngressObject[] = [];
   const hits: [string, string][] = [];
@@ -26,7 +30,11 @@ function generate(routes: number): { ingresses: IngressObject[]; hits: [string, 
     }));
     ingresses.push({
       kind: "Ingress",
-      metadata: { name: `ing-${h}`, namespace: `ns-${h % 50}`, creationTimestamp: new Date(1_700_000_000_000 + h * 1000).toISOString() },
+      metadata: {
+        name: `ing-${h}`,
+        namespace: `ns-${h % 50}`,
+        creationTimestamp: new Date(1_700_000_000_000 + h * 1000).toISOString(),
+      },
       spec: { rules: [{ host, http: { paths } }], tls: [{ hosts: [host], secretName: `tls-${h}` }] },
     });
     hits.push([requestHost, `/svc-${1 + (h % 9)}/v${(1 + (h % 9)) % 3}/items/42?x=1`]);
@@ -49,7 +57,11 @@ function percentile(samples: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function timeEach(requests: [string, string][], run: (host: string, path: string) => unknown, overhead: number) {
+function timeEach(
+  requests: [string, string][],
+  run: (host: string, path: string) => unknown,
+  overhead: number,
+) {
   const samples = new Array<number>(REQUESTS);
   let sink = 0;
   for (let i = 0; i < REQUESTS; i++) {
@@ -68,8 +80,21 @@ function ms(start: bigint): number {
 
 const overhead = timerOverhead();
 console.log(`ingress-kit matcher benchmark · node ${process.version} · ${new Date().toISOString()}`);
-console.log(`timer overhead ${overhead} ns subtracted from each sample; ${REQUESTS.toLocaleString()} timed requests per column\n`);
-const header = ["routes", "hosts", "compile ms", "findConflicts ms", "hit median ns", "hit p99 ns", "miss median ns", "miss p99 ns", "Map.get median ns", "hit/Map.get"];
+console.log(
+  `timer overhead ${overhead} ns subtracted from each sample; ${REQUESTS.toLocaleString()} timed requests per column\n`,
+);
+const header = [
+  "routes",
+  "hosts",
+  "compile ms",
+  "findConflicts ms",
+  "hit median ns",
+  "hit p99 ns",
+  "miss median ns",
+  "miss p99 ns",
+  "Map.get median ns",
+  "hit/Map.get",
+];
 console.log(header.join(" | "));
 console.log(header.map(() => "---").join(" | "));
 for (const size of SIZES) {
@@ -81,9 +106,11 @@ for (const size of SIZES) {
   start = process.hrtime.bigint();
   const conflicts = findConflicts(ingresses);
   const conflictsMs = ms(start);
-  if (conflicts.length !== 0) throw new Error(`generated routes should not conflict: ${conflicts[0]!.message}`);
+  if (conflicts.length !== 0)
+    throw new Error(`generated routes should not conflict: ${conflicts[0]!.message}`);
   // Warm up the JIT on both paths before timing.
-  for (let i = 0; i < 50_000; i++) table.match(...hits[i % hits.length]!), table.match(...misses[i % misses.length]!);
+  for (let i = 0; i < 50_000; i++)
+    (table.match(...hits[i % hits.length]!), table.match(...misses[i % misses.length]!));
   const hostMap = new Map(hits.map(([host]) => [host, host]));
   const baseline = timeEach(hits, (host) => hostMap.get(host), overhead);
   const hit = timeEach(hits, (host, path) => table.match(host, path), overhead);
@@ -91,6 +118,17 @@ for (const size of SIZES) {
   if (hit.sink !== REQUESTS) throw new Error("every hit request should match");
   const ratio = baseline.median > 0 ? (hit.median / baseline.median).toFixed(1) + "x" : "n/a";
   console.log(
-    [size, hits.length, compileMs.toFixed(1), conflictsMs.toFixed(1), hit.median, hit.p99, miss.median, miss.p99, baseline.median, ratio].join(" | "),
+    [
+      size,
+      hits.length,
+      compileMs.toFixed(1),
+      conflictsMs.toFixed(1),
+      hit.median,
+      hit.p99,
+      miss.median,
+      miss.p99,
+      baseline.median,
+      ratio,
+    ].join(" | "),
   );
 }

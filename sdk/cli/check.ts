@@ -39,7 +39,8 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
     writeLine(io.out, CHECK_USAGE);
     return ExitCode.Ok;
   }
-  if (positionals.length === 0) throw new UsageError("check needs at least one FILE, folder or - (standard input)", CHECK_USAGE);
+  if (positionals.length === 0)
+    throw new UsageError("check needs at least one FILE, folder or - (standard input)", CHECK_USAGE);
 
   const input = readManifests(positionals, io.readStdin);
   if (input.unreadable.length > 0) {
@@ -50,13 +51,16 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
 
   const sorted = sortObjects(input.objects);
   const ingressClass = values["ingress-class"];
-  const inScope = (i: LocatedIngress) => ingressClass === undefined || (classOf(i.ingress) ?? sorted.defaultClass) === ingressClass;
+  const inScope = (i: LocatedIngress) =>
+    ingressClass === undefined || (classOf(i.ingress) ?? sorted.defaultClass) === ingressClass;
   const ingresses = sorted.ingresses.filter(inScope);
   const where = new Map(sorted.ingresses.map((i) => [formatRef(i.ref), i]));
 
   const problems: LocatedProblem[] = [
     ...sorted.removedApi.filter(inScope).map((i) => removedApiProblem(i)),
-    ...ingresses.flatMap((i) => validateIngress(i.ingress).map((p) => ({ ...p, file: i.file, line: i.line }))),
+    ...ingresses.flatMap((i) =>
+      validateIngress(i.ingress).map((p) => ({ ...p, file: i.file, line: i.line })),
+    ),
   ];
   const conflicts = findConflicts(
     ingresses.map((i) => i.ingress),
@@ -78,7 +82,10 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
           ingresses: ingresses.length,
           ignored: sorted.ignored.map((o) => ({ kind: o.kind, ...o.ref, file: o.file, line: o.line })),
           problems,
-          conflicts: conflicts.map((c) => ({ ...c, objects: c.objects.map((o) => ({ ...o, ...fileLine(where.get(formatRef(o))) })) })),
+          conflicts: conflicts.map((c) => ({
+            ...c,
+            objects: c.objects.map((o) => ({ ...o, ...fileLine(where.get(formatRef(o))) })),
+          })),
           errors,
           warnings,
         },
@@ -90,11 +97,22 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
   }
 
   const colour = paletteFor(io.out);
-  const severity = (s: "error" | "warning") => (s === "error" ? colour.red("error") : colour.yellow("warning"));
-  for (const p of problems) writeLine(io.out, `${locate(p)}: ${severity(p.severity)} ${colour.bold(p.code)}: ${p.message}`);
-  for (const c of conflicts) writeLine(io.out, `${conflictLocation(c, where)}: ${severity(c.severity)} ${colour.bold(c.code)}: ${c.message}`);
+  const severity = (s: "error" | "warning") =>
+    s === "error" ? colour.red("error") : colour.yellow("warning");
+  for (const p of problems)
+    writeLine(io.out, `${locate(p)}: ${severity(p.severity)} ${colour.bold(p.code)}: ${p.message}`);
+  for (const c of conflicts)
+    writeLine(
+      io.out,
+      `${conflictLocation(c, where)}: ${severity(c.severity)} ${colour.bold(c.code)}: ${c.message}`,
+    );
   if (sorted.ignored.length > 0) {
-    writeLine(io.out, colour.dim(`note: ignored ${sorted.ignored.length} object(s) that are not Ingresses (${summarizeIgnored(sorted.ignored)})`));
+    writeLine(
+      io.out,
+      colour.dim(
+        `note: ignored ${sorted.ignored.length} object(s) that are not Ingresses (${summarizeIgnored(sorted.ignored)})`,
+      ),
+    );
   }
   const scope = `${ingresses.length} Ingress${ingresses.length === 1 ? "" : "es"} in ${input.files.length} file${input.files.length === 1 ? "" : "s"}`;
   const summary =
@@ -110,7 +128,9 @@ function fileLine(located: LocatedIngress | undefined): { file?: string; line?: 
 }
 
 function conflictLocation(conflict: Conflict, where: Map<string, LocatedIngress>): string {
-  const places = conflict.objects.map((o) => where.get(formatRef(o))).filter((l): l is LocatedIngress => l !== undefined);
+  const places = conflict.objects
+    .map((o) => where.get(formatRef(o)))
+    .filter((l): l is LocatedIngress => l !== undefined);
   return [...new Set(places.map(locate))].join(", ") || "(conflict)";
 }
 

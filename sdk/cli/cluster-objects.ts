@@ -48,7 +48,8 @@ export function sortObjects(objects: readonly ManifestObject[]): SortedObjects {
       if (apiVersion === undefined || apiVersion === SERVED_INGRESS_API) ingresses.push(located);
       else removedApi.push(located);
     } else if (kind === "IngressClass") {
-      const annotations = (object as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations;
+      const annotations = (object as { metadata?: { annotations?: Record<string, unknown> } }).metadata
+        ?.annotations;
       if (annotations?.[DEFAULT_CLASS_ANNOTATION] === "true") defaults.push(ref.name);
       ignored.push({ kind, ref, file, line });
     } else {

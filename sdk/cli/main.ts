@@ -24,7 +24,10 @@ function readStdin(): string {
 }
 
 /** Runs the command line and resolves to the exit code; never rejects. */
-export async function main(argv: string[], io: Output = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Output = { out: process.stdout, err: process.stderr },
+): Promise<number> {
   const [command, ...rest] = argv;
   const context = { ...io, readStdin };
   try {

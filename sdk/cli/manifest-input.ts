@@ -45,7 +45,10 @@ function isListKind(value: unknown): value is { kind: string; items: unknown[] }
 }
 
 /** Parses one manifest text into objects, or reports why it cannot be read. */
-export function parseManifests(text: string, file: string): { objects: ManifestObject[]; error?: UnreadableInput } {
+export function parseManifests(
+  text: string,
+  file: string,
+): { objects: ManifestObject[]; error?: UnreadableInput } {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [documents];
@@ -60,7 +63,8 @@ export function parseManifests(text: string, file: string): { objects: ManifestO
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
     const contents = document.contents as Node | null;
-    const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+    const lineOf = (node: Node | null | undefined) =>
+      node?.range ? lineCounter.linePos(node.range[0]).line : 1;
     if (isListKind(value)) {
       const itemsNode = isMap(contents) ? contents.get("items", true) : undefined;
       value.items.forEach((item, i) => {
@@ -90,7 +94,8 @@ export function readManifests(paths: readonly string[], readStdin: () => string)
         unreadable.push({ file: path, message: `${path}: ${describeFsError(error)}` });
         continue;
       }
-      if (sources.length === 0) unreadable.push({ file: path, message: `${path}: the folder holds no .yaml, .yml or .json files` });
+      if (sources.length === 0)
+        unreadable.push({ file: path, message: `${path}: the folder holds no .yaml, .yml or .json files` });
     }
     for (const source of sources) {
       files.push(source.file);

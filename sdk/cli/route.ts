@@ -35,8 +35,10 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
     writeLine(io.out, ROUTE_USAGE);
     return ExitCode.Ok;
   }
-  if (positionals.length === 0) throw new UsageError("route needs at least one FILE, folder or - (standard input)", ROUTE_USAGE);
-  if (values.host === undefined || values.host === "") throw new UsageError("route needs --host", ROUTE_USAGE);
+  if (positionals.length === 0)
+    throw new UsageError("route needs at least one FILE, folder or - (standard input)", ROUTE_USAGE);
+  if (values.host === undefined || values.host === "")
+    throw new UsageError("route needs --host", ROUTE_USAGE);
 
   const input = readManifests(positionals, io.readStdin);
   if (input.unreadable.length > 0) {
@@ -45,7 +47,8 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
   }
   const sorted = sortObjects(input.objects);
   const ingressClass = values["ingress-class"];
-  const options = ingressClass === undefined ? {} : { ingressClass, isDefaultClass: sorted.defaultClass === ingressClass };
+  const options =
+    ingressClass === undefined ? {} : { ingressClass, isDefaultClass: sorted.defaultClass === ingressClass };
   const objects = sorted.ingresses.map((i) => i.ingress);
   const explanation = explainMatch(objects, values.host, values.path, options);
   const tls = compileRoutes(objects, options).tlsSecretFor(values.host);
@@ -53,19 +56,44 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
   const match = explanation.match;
 
   if (values.json) {
-    writeLine(io.out, JSON.stringify({ request: { host: explanation.host, path: explanation.path }, match, tls, losers: explanation.losers, skipped: explanation.skipped }, null, 2));
+    writeLine(
+      io.out,
+      JSON.stringify(
+        {
+          request: { host: explanation.host, path: explanation.path },
+          match,
+          tls,
+          losers: explanation.losers,
+          skipped: explanation.skipped,
+        },
+        null,
+        2,
+      ),
+    );
     return match ? ExitCode.Ok : ExitCode.Found;
   }
 
   const colour = paletteFor(io.out);
-  writeLine(io.out, `${colour.bold("request")}  host ${JSON.stringify(explanation.host)}, path ${JSON.stringify(explanation.path)}${explanation.path !== values.path ? colour.dim(` (normalised from ${JSON.stringify(values.path)})`) : ""}`);
+  writeLine(
+    io.out,
+    `${colour.bold("request")}  host ${JSON.stringify(explanation.host)}, path ${JSON.stringify(explanation.path)}${explanation.path !== values.path ? colour.dim(` (normalised from ${JSON.stringify(values.path)})`) : ""}`,
+  );
   if (match === null) {
-    writeLine(io.out, `${colour.red("→ no backend")}: no rule matches and there is no default backend; the controller answers 404`);
+    writeLine(
+      io.out,
+      `${colour.red("→ no backend")}: no rule matches and there is no default backend; the controller answers 404`,
+    );
   } else {
     const ingressAt = `Ingress ${formatRef(match.ingress)}${where.has(formatRef(match.ingress)) ? ` (${where.get(formatRef(match.ingress))})` : ""}`;
-    writeLine(io.out, `${colour.green("→")} ${colour.bold(formatBackend(match.backend, match.ingress.namespace))}`);
+    writeLine(
+      io.out,
+      `${colour.green("→")} ${colour.bold(formatBackend(match.backend, match.ingress.namespace))}`,
+    );
     if (match.kind === "defaultBackend") {
-      writeLine(io.out, `  rule     the default backend (spec.defaultBackend) of ${ingressAt}: no rule matches this host and path`);
+      writeLine(
+        io.out,
+        `  rule     the default backend (spec.defaultBackend) of ${ingressAt}: no rule matches this host and path`,
+      );
     } else {
       writeLine(
         io.out,
@@ -73,7 +101,11 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
       );
     }
   }
-  if (tls) writeLine(io.out, `  tls      secret ${tls.namespace}/${tls.secretName} serves server name ${JSON.stringify(explanation.host)} (tls host ${JSON.stringify(tls.host)})`);
+  if (tls)
+    writeLine(
+      io.out,
+      `  tls      secret ${tls.namespace}/${tls.secretName} serves server name ${JSON.stringify(explanation.host)} (tls host ${JSON.stringify(tls.host)})`,
+    );
   for (const loser of explanation.losers) {
     writeLine(
       io.out,
@@ -81,7 +113,12 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
     );
   }
   if (explanation.skipped.length > 0) {
-    writeLine(io.out, colour.yellow(`  note     skipped because of errors (run ingress-kit check): ${explanation.skipped.map(formatRef).join(", ")}`));
+    writeLine(
+      io.out,
+      colour.yellow(
+        `  note     skipped because of errors (run ingress-kit check): ${explanation.skipped.map(formatRef).join(", ")}`,
+      ),
+    );
   }
   return match ? ExitCode.Ok : ExitCode.Found;
 }

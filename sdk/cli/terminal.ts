@@ -16,7 +16,13 @@ export interface Palette {
 
 const plain: Palette = { red: (t) => t, yellow: (t) => t, green: (t) => t, bold: (t) => t, dim: (t) => t };
 const ansi = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
-const coloured: Palette = { red: ansi(31, 39), yellow: ansi(33, 39), green: ansi(32, 39), bold: ansi(1, 22), dim: ansi(2, 22) };
+const coloured: Palette = {
+  red: ansi(31, 39),
+  yellow: ansi(33, 39),
+  green: ansi(32, 39),
+  bold: ansi(1, 22),
+  dim: ansi(2, 22),
+};
 
 export function paletteFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Palette {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return plain;

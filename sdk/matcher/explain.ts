@@ -44,11 +44,20 @@ function effectiveLength(path: string, pathType: PathType): number {
 
 function winnerKey(winner: RouteMatch): string {
   const exact = winner.pathType === "Exact";
-  return routeKey({ host: winner.host, matchKind: exact ? "Exact" : "Prefix", matchPath: exact ? winner.path : prefixKey(winner.path) });
+  return routeKey({
+    host: winner.host,
+    matchKind: exact ? "Exact" : "Prefix",
+    matchPath: exact ? winner.path : prefixKey(winner.path),
+  });
 }
 
 /** Explains which rule serves `host` + `path` among `ingresses`, and why every other matching rule lost. */
-export function explainMatch(ingresses: readonly unknown[], host: string, path: string, options: CompileOptions = {}): MatchExplanation {
+export function explainMatch(
+  ingresses: readonly unknown[],
+  host: string,
+  path: string,
+  options: CompileOptions = {},
+): MatchExplanation {
   const table = compileRoutes(ingresses, options);
   const match = table.match(host, path);
   const requestHost = normalizeHost(host);
@@ -56,12 +65,15 @@ export function explainMatch(ingresses: readonly unknown[], host: string, path: 
   const served = new Set(table.ingresses.map(formatRef));
   const candidates = sortByPrecedence(
     ingresses.filter(
-      (i): i is Record<string, never> => typeof i === "object" && i !== null && belongsToClass(i as never, options),
+      (i): i is Record<string, never> =>
+        typeof i === "object" && i !== null && belongsToClass(i as never, options),
     ),
   ).flatMap((ingress) => routesOf(ingress).filter((entry) => served.has(formatRef(entry.ingress))));
   const losers: LosingCandidate[] = [];
   for (const entry of candidates) {
-    if (!hostMatches(entry.host, requestHost) || !pathMatches(entry.path, entry.pathType, requestPath)) continue;
+    if (!hostMatches(entry.host, requestHost) || !pathMatches(entry.path, entry.pathType, requestPath)) {
+      continue;
+    }
     if (
       match !== null &&
       match.kind === "rule" &&
@@ -99,5 +111,11 @@ export function explainMatch(ingresses: readonly unknown[], host: string, path: 
       explanation,
     });
   }
-  return { host: requestHost, path: requestPath, match, losers, skipped: table.skipped.map((s) => s.ingress) };
+  return {
+    host: requestHost,
+    path: requestPath,
+    match,
+    losers,
+    skipped: table.skipped.map((s) => s.ingress),
+  };
 }

@@ -6,7 +6,6 @@
 //   path:  the Exact map, then the Prefix map probed at each '/' boundary from the longest candidate down.
 import { belongsToClass } from "./ingress-class";
 import {
-  routeKey,
   routesOf,
   sortByPrecedence,
   tlsEntriesOf,
@@ -40,6 +39,12 @@ class HostRoutes {
   maxPrefixLength = 0;
   /** prefixLengths[n] === 1 when some Prefix key is n characters long: skips probes that cannot hit. */
   prefixLengths = new Uint8Array(1);
+
+  /** Whether an earlier (higher-precedence) rule already owns this route. */
+  has(entry: RouteEntry): boolean {
+    if (entry.matchKind === "Exact") return this.exact.has(entry.matchPath);
+    return entry.matchPath === "" ? this.rootPrefix !== null : this.prefix.has(entry.matchPath);
+  }
 
   add(entry: RouteEntry, route: RouteMatch): void {
     if (entry.matchKind === "Exact") {
@@ -191,7 +196,6 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
 
   const ordered = sortByPrecedence(accepted);
   const routes: RouteMatch[] = [];
-  const claimed = new Set<string>();
   const exactHosts = new Map<string, HostRoutes>();
   const wildcardHosts = new Map<string, HostRoutes>();
   let anyHost: HostRoutes | null = null;
@@ -211,9 +215,8 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
     const ref = Object.freeze(ingressRef(ingress));
     const annotations = freezeAnnotations(ingress);
     for (const entry of routesOf(ingress)) {
-      const key = routeKey(entry);
-      if (claimed.has(key)) continue; // an older (or lower-named) Ingress already owns this route
-      claimed.add(key);
+      const routesOfHost = hostRoutesFor(entry.host);
+      if (routesOfHost.has(entry)) continue; // an older (or lower-named) Ingress already owns this route
       const route: RouteMatch = Object.freeze({
         id: routes.length,
         kind: "rule",
@@ -227,7 +230,7 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
         pathIndex: entry.pathIndex,
       });
       routes.push(route);
-      hostRoutesFor(entry.host).add(entry, route);
+      routesOfHost.add(entry, route);
     }
     const backend = defaultBackendOf(ingress);
     if (backend !== undefined && defaultBackend === null) {

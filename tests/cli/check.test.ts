@@ -16,7 +16,10 @@ describe("ingress-kit check", () => {
   it("passes valid manifests and notes the objects it ignored", async () => {
     const result = await runCli("check", fixture("cli-check-valid.yaml"));
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /note: ignored 2 object\(s\) that are not Ingresses \(1 IngressClass, 1 Service\)/);
+    assert.match(
+      result.stdout,
+      /note: ignored 2 object\(s\) that are not Ingresses \(1 IngressClass, 1 Service\)/,
+    );
     assert.match(result.stdout, /✔ 1 Ingress in 1 file: no problems/);
   });
 
@@ -24,9 +27,20 @@ describe("ingress-kit check", () => {
     const file = fixture("cli-check-conflicts.yaml");
     const result = await runCli("check", file);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /ERR_INVALID_HOST: Ingress shop\/billing: spec\.rules\[0\]\.host "Shop\.example\.com" has upper-case letters/);
-    assert.match(result.stdout, new RegExp(`${file}:5, ${file}:24, ${file}:43: error ERR_ROUTE_CONFLICT: Path "/api" \\(Prefix\\) on host "shop.example.com"`));
-    assert.match(result.stdout, /shop\/catalog \(service shop\/catalog:80\), shop\/billing \(service shop\/billing:80\), shop\/orders \(service shop\/orders:80\); shop\/catalog is older/);
+    assert.match(
+      result.stdout,
+      /ERR_INVALID_HOST: Ingress shop\/billing: spec\.rules\[0\]\.host "Shop\.example\.com" has upper-case letters/,
+    );
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `${file}:5, ${file}:24, ${file}:43: error ERR_ROUTE_CONFLICT: Path "/api" \\(Prefix\\) on host "shop.example.com"`,
+      ),
+    );
+    assert.match(
+      result.stdout,
+      /shop\/catalog \(service shop\/catalog:80\), shop\/billing \(service shop\/billing:80\), shop\/orders \(service shop\/orders:80\); shop\/catalog is older/,
+    );
   });
 
   it("prints one JSON document with --json", async () => {
@@ -79,14 +93,23 @@ spec:
   });
 
   it("reports an Ingress in a removed API version", async () => {
-    const file = tempFile("old.yaml", "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: { name: old }\nspec: { backend: { serviceName: a, servicePort: 80 } }\n");
+    const file = tempFile(
+      "old.yaml",
+      "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: { name: old }\nspec: { backend: { serviceName: a, servicePort: 80 } }\n",
+    );
     const result = await runCli("check", file);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /ERR_REMOVED_API: Ingress default\/old: apiVersion "extensions\/v1beta1" is not served since Kubernetes 1\.22/);
+    assert.match(
+      result.stdout,
+      /ERR_REMOVED_API: Ingress default\/old: apiVersion "extensions\/v1beta1" is not served since Kubernetes 1\.22/,
+    );
   });
 
   it("exits 2 with file, line and column for malformed YAML", async () => {
-    const file = tempFile("broken.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: [unclosed\n");
+    const file = tempFile(
+      "broken.yaml",
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: [unclosed\n",
+    );
     const result = await runCli("check", file);
     assert.equal(result.code, 2);
     assert.match(result.stderr, new RegExp(`${file}:\\d+:\\d+: `));
@@ -108,18 +131,38 @@ spec:
   });
 
   it("survives absurd input: 10,000 rules with a 10 MB path among them", async () => {
-    const paths = Array.from({ length: 10_000 }, (_, i) => ({ path: `/p${i}`, pathType: "Prefix", backend: { service: { name: "s", port: { number: 80 } } } }));
-    paths.push({ path: "/" + "x".repeat(10 * 1024 * 1024), pathType: "Prefix", backend: { service: { name: "s", port: { number: 80 } } } });
-    const file = tempFile("huge.json", JSON.stringify({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "huge" }, spec: { rules: [{ host: "h.example.com", http: { paths } }] } }));
+    const paths = Array.from({ length: 10_000 }, (_, i) => ({
+      path: `/p${i}`,
+      pathType: "Prefix",
+      backend: { service: { name: "s", port: { number: 80 } } },
+    }));
+    paths.push({
+      path: "/" + "x".repeat(10 * 1024 * 1024),
+      pathType: "Prefix",
+      backend: { service: { name: "s", port: { number: 80 } } },
+    });
+    const file = tempFile(
+      "huge.json",
+      JSON.stringify({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "huge" },
+        spec: { rules: [{ host: "h.example.com", http: { paths } }] },
+      }),
+    );
     const result = await runCli("check", file);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /ERR_INVALID_PATH: .*paths\[10000\]\.path is 10485761 characters long; the limit is 8192/);
+    assert.match(
+      result.stdout,
+      /ERR_INVALID_PATH: .*paths\[10000\]\.path is 10485761 characters long; the limit is 8192/,
+    );
     assert.ok(result.stdout.length < 10_000, "the output quotes a bounded part of the path");
   });
 
   it("reads standard input with - (as a real process, exit code included)", () => {
     const result = runCliProcess(["check", "-"], {
-      input: '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"j"},"spec":{"rules":[{"host":"bad_host","http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"s","port":{"number":80}}}}]}}]}}',
+      input:
+        '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"j"},"spec":{"rules":[{"host":"bad_host","http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"s","port":{"number":80}}}}]}}]}}',
     });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^<stdin>:1: error ERR_INVALID_HOST: Ingress default\/j/m);

@@ -9,15 +9,36 @@ describe("ingress-kit route", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /request {2}host "api\.example\.com", path "\/v1\/users"/);
     assert.match(result.stdout, /→ service default\/api-v1:80/);
-    assert.match(result.stdout, new RegExp(`rule {5}Prefix "/v1" on host "api.example.com", spec.rules\\[0\\].http.paths\\[1\\] of Ingress default/api \\(${file}:1\\)`));
-    assert.match(result.stdout, /tls {6}secret default\/wildcard-tls serves server name "api\.example\.com" \(tls host "\*\.example\.com"\)/);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `rule {5}Prefix "/v1" on host "api.example.com", spec.rules\\[0\\].http.paths\\[1\\] of Ingress default/api \\(${file}:1\\)`,
+      ),
+    );
+    assert.match(
+      result.stdout,
+      /tls {6}secret default\/wildcard-tls serves server name "api\.example\.com" \(tls host "\*\.example\.com"\)/,
+    );
     assert.match(result.stdout, /beat .*Prefix "\/" on host "api\.example\.com" .*shorter than "\/v1"/);
-    assert.match(result.stdout, /beat .*"\*\.example\.com" of Ingress default\/api → service default\/wildcard-v1:80: its host "\*\.example\.com" is less specific/);
-    assert.match(result.stdout, /beat .*Ingress default\/api-copy → service default\/api-v1-copy:80: the same route is defined earlier by Ingress default\/api/);
+    assert.match(
+      result.stdout,
+      /beat .*"\*\.example\.com" of Ingress default\/api → service default\/wildcard-v1:80: its host "\*\.example\.com" is less specific/,
+    );
+    assert.match(
+      result.stdout,
+      /beat .*Ingress default\/api-copy → service default\/api-v1-copy:80: the same route is defined earlier by Ingress default\/api/,
+    );
   });
 
   it("explains the path it normalised", async () => {
-    const result = await runCli("route", fixture("cli-route.yaml"), "--host", "api.example.com", "--path", "/static/%2e%2e/v1");
+    const result = await runCli(
+      "route",
+      fixture("cli-route.yaml"),
+      "--host",
+      "api.example.com",
+      "--path",
+      "/static/%2e%2e/v1",
+    );
     assert.match(result.stdout, /path "\/v1" \(normalised from "\/static\/%2e%2e\/v1"\)/);
     assert.match(result.stdout, /→ service default\/api-v1:80/);
   });
@@ -25,7 +46,10 @@ describe("ingress-kit route", () => {
   it("names the default backend when no rule matches", async () => {
     const result = await runCli("route", fixture("cli-route.yaml"), "--host", "other.org", "--path", "/");
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /→ service default\/fallback:8080\n {2}rule {5}the default backend \(spec\.defaultBackend\) of Ingress default\/api/);
+    assert.match(
+      result.stdout,
+      /→ service default\/fallback:8080\n {2}rule {5}the default backend \(spec\.defaultBackend\) of Ingress default\/api/,
+    );
   });
 
   it("exits 1 when nothing serves the request", async () => {
@@ -35,8 +59,19 @@ describe("ingress-kit route", () => {
   });
 
   it("prints JSON with --json", async () => {
-    const result = await runCli("route", fixture("cli-route.yaml"), "--host", "www.example.com", "--path", "/v1", "--json");
-    const report = JSON.parse(result.stdout) as { match: { backend: { service: { name: string } }; host: string }; losers: unknown[] };
+    const result = await runCli(
+      "route",
+      fixture("cli-route.yaml"),
+      "--host",
+      "www.example.com",
+      "--path",
+      "/v1",
+      "--json",
+    );
+    const report = JSON.parse(result.stdout) as {
+      match: { backend: { service: { name: string } }; host: string };
+      losers: unknown[];
+    };
     assert.equal(report.match.backend.service.name, "wildcard-v1");
     assert.equal(report.match.host, "*.example.com");
   });

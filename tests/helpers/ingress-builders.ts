@@ -16,7 +16,11 @@ export function rule(host: string | undefined, ...paths: PathSpec[]) {
   return {
     ...(host === undefined ? {} : { host }),
     http: {
-      paths: paths.map((p) => ({ path: p.path ?? "/", pathType: p.pathType ?? "Prefix", backend: backend(p.service, p.port) })),
+      paths: paths.map((p) => ({
+        path: p.path ?? "/",
+        pathType: p.pathType ?? "Prefix",
+        backend: backend(p.service, p.port),
+      })),
     },
   };
 }
@@ -30,7 +34,11 @@ export interface IngressOptions {
   tls?: { hosts?: string[]; secretName?: string }[];
 }
 
-export function ingress(name: string, rules: ReturnType<typeof rule>[], options: IngressOptions = {}): IngressObject {
+export function ingress(
+  name: string,
+  rules: ReturnType<typeof rule>[],
+  options: IngressOptions = {},
+): IngressObject {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",

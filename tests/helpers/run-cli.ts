@@ -31,7 +31,10 @@ export async function runCli(...argv: string[]): Promise<CliResult> {
 }
 
 /** Runs bin/ingress-kit.js as a child process; the package must be built (npm test builds it first). */
-export function runCliProcess(argv: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCliProcess(
+  argv: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   if (!existsSync(join(repoRoot, "dist", "cli", "main.js"))) {
     throw new Error("dist/ is missing: run `npm run build` (npm test does it first)");
   }

@@ -3,13 +3,18 @@ import { describe, it } from "node:test";
 import { createConflictIndex, findConflicts } from "../../sdk/matcher";
 import { backend, ingress, rule } from "../helpers/ingress-builders";
 
-const names = (refs: readonly { namespace: string; name: string }[]) => refs.map((r) => `${r.namespace}/${r.name}`);
+const names = (refs: readonly { namespace: string; name: string }[]) =>
+  refs.map((r) => `${r.namespace}/${r.name}`);
 
 describe("findConflicts: conflicts", () => {
   it("reports one host + path + pathType routed to different backends, naming both objects", () => {
     const conflicts = findConflicts([
-      ingress("catalog", [rule("shop.example.com", { path: "/api", service: "catalog" })], { created: "2024-01-01T00:00:00Z" }),
-      ingress("billing", [rule("shop.example.com", { path: "/api", service: "billing" })], { created: "2025-01-01T00:00:00Z" }),
+      ingress("catalog", [rule("shop.example.com", { path: "/api", service: "catalog" })], {
+        created: "2024-01-01T00:00:00Z",
+      }),
+      ingress("billing", [rule("shop.example.com", { path: "/api", service: "billing" })], {
+        created: "2025-01-01T00:00:00Z",
+      }),
     ]);
     assert.equal(conflicts.length, 1);
     const [conflict] = conflicts;
@@ -19,7 +24,10 @@ describe("findConflicts: conflicts", () => {
     assert.equal(conflict!.host, "shop.example.com");
     assert.equal(conflict!.path, "/api");
     assert.match(conflict!.message, /"\/api" \(Prefix\) on host "shop.example.com"/);
-    assert.match(conflict!.message, /default\/catalog \(service default\/catalog:80\), default\/billing \(service default\/billing:80\)/);
+    assert.match(
+      conflict!.message,
+      /default\/catalog \(service default\/catalog:80\), default\/billing \(service default\/billing:80\)/,
+    );
     assert.match(conflict!.message, /Give one route a different path or host, or remove one\.$/);
   });
 
@@ -38,7 +46,9 @@ describe("findConflicts: conflicts", () => {
   it("treats ImplementationSpecific as Prefix when comparing routes", () => {
     const conflicts = findConflicts([
       ingress("a", [rule("x.example.com", { path: "/api", service: "a" })]),
-      ingress("b", [rule("x.example.com", { path: "/api", pathType: "ImplementationSpecific", service: "b" })]),
+      ingress("b", [
+        rule("x.example.com", { path: "/api", pathType: "ImplementationSpecific", service: "b" }),
+      ]),
     ]);
     assert.deepEqual(
       conflicts.map((c) => c.code),
@@ -59,15 +69,22 @@ describe("findConflicts: conflicts", () => {
 
   it("reports one TLS host served from two different secrets", () => {
     const conflicts = findConflicts([
-      ingress("a", [rule("x.example.com", { path: "/a", service: "a" })], { tls: [{ hosts: ["x.example.com"], secretName: "a-tls" }] }),
-      ingress("b", [rule("x.example.com", { path: "/b", service: "b" })], { tls: [{ hosts: ["x.example.com"], secretName: "b-tls" }] }),
+      ingress("a", [rule("x.example.com", { path: "/a", service: "a" })], {
+        tls: [{ hosts: ["x.example.com"], secretName: "a-tls" }],
+      }),
+      ingress("b", [rule("x.example.com", { path: "/b", service: "b" })], {
+        tls: [{ hosts: ["x.example.com"], secretName: "b-tls" }],
+      }),
     ]);
     assert.deepEqual(
       conflicts.map((c) => c.code),
       ["ERR_TLS_CONFLICT"],
     );
     assert.deepEqual(conflicts[0]!.secretNames, ["a-tls", "b-tls"]);
-    assert.match(conflicts[0]!.message, /default\/a-tls \(Ingress default\/a\), default\/b-tls \(Ingress default\/b\)/);
+    assert.match(
+      conflicts[0]!.message,
+      /default\/a-tls \(Ingress default\/a\), default\/b-tls \(Ingress default\/b\)/,
+    );
   });
 
   it("accepts one TLS secret shared by several Ingresses", () => {
@@ -92,12 +109,17 @@ describe("findConflicts: conflicts", () => {
   });
 
   it("reports a rule no normalised request can reach", () => {
-    const conflicts = findConflicts([ingress("a", [rule("x.example.com", { path: "/a//b", pathType: "Exact", service: "a" })])]);
+    const conflicts = findConflicts([
+      ingress("a", [rule("x.example.com", { path: "/a//b", pathType: "Exact", service: "a" })]),
+    ]);
     assert.deepEqual(
       conflicts.map((c) => c.code),
       ["ERR_UNREACHABLE_RULE"],
     );
-    assert.match(conflicts[0]!.message, /spec\.rules\[0\]\.http\.paths\[0\]\.path "\/a\/\/b".*such as "\/a\/b"/);
+    assert.match(
+      conflicts[0]!.message,
+      /spec\.rules\[0\]\.http\.paths\[0\]\.path "\/a\/\/b".*such as "\/a\/b"/,
+    );
   });
 });
 
@@ -112,15 +134,25 @@ describe("findConflicts: valid but surprising setups are not conflicts", () => {
     ],
     [
       "a wildcard beside an exact host",
-      [ingress("a", [rule("*.example.com", { path: "/", service: "a" })]), ingress("b", [rule("x.example.com", { path: "/", service: "b" })])],
+      [
+        ingress("a", [rule("*.example.com", { path: "/", service: "a" })]),
+        ingress("b", [rule("x.example.com", { path: "/", service: "b" })]),
+      ],
     ],
     [
       "the same path on different hosts",
-      [ingress("a", [rule("a.example.com", { path: "/", service: "a" })]), ingress("b", [rule("b.example.com", { path: "/", service: "b" })])],
+      [
+        ingress("a", [rule("a.example.com", { path: "/", service: "a" })]),
+        ingress("b", [rule("b.example.com", { path: "/", service: "b" })]),
+      ],
     ],
     [
       "nested prefixes",
-      [ingress("a", [rule("x.example.com", { path: "/api", service: "a" }, { path: "/api/v2", service: "b" })])],
+      [
+        ingress("a", [
+          rule("x.example.com", { path: "/api", service: "a" }, { path: "/api/v2", service: "b" }),
+        ]),
+      ],
     ],
     [
       "the same route in two different classes",
@@ -156,8 +188,19 @@ describe("findConflicts: classes", () => {
 describe("createConflictIndex", () => {
   it("reports the conflicts each new Ingress introduces, naming the earlier one first", () => {
     const index = createConflictIndex({ ingressClass: "public", isDefaultClass: false });
-    assert.deepEqual(index.add(ingress("first", [rule("x.example.com", { path: "/a", service: "a" })], { ingressClassName: "public" })), []);
-    const conflicts = index.add(ingress("second", [rule("x.example.com", { path: "/a", service: "b" })], { ingressClassName: "public" }));
+    assert.deepEqual(
+      index.add(
+        ingress("first", [rule("x.example.com", { path: "/a", service: "a" })], {
+          ingressClassName: "public",
+        }),
+      ),
+      [],
+    );
+    const conflicts = index.add(
+      ingress("second", [rule("x.example.com", { path: "/a", service: "b" })], {
+        ingressClassName: "public",
+      }),
+    );
     assert.deepEqual(
       conflicts.map((c) => [c.code, names(c.objects)]),
       [["ERR_ROUTE_CONFLICT", ["default/first", "default/second"]]],
@@ -167,13 +210,19 @@ describe("createConflictIndex", () => {
   it("ignores Ingresses of other classes", () => {
     const index = createConflictIndex({ ingressClass: "public" });
     index.add(ingress("a", [rule("x.example.com", { service: "a" })], { ingressClassName: "public" }));
-    assert.deepEqual(index.add(ingress("b", [rule("x.example.com", { service: "b" })], { ingressClassName: "internal" })), []);
+    assert.deepEqual(
+      index.add(ingress("b", [rule("x.example.com", { service: "b" })], { ingressClassName: "internal" })),
+      [],
+    );
   });
   it("checks 10,000 Ingresses in well under a second (no pairwise comparison)", () => {
     const index = createConflictIndex();
     const started = process.hrtime.bigint();
     let found = 0;
-    for (let i = 0; i < 10_000; i++) found += index.add(ingress(`r${i}`, [rule(`h${i % 100}.example.com`, { path: `/p${i}`, service: "s" })])).length;
+    for (let i = 0; i < 10_000; i++)
+      found += index.add(
+        ingress(`r${i}`, [rule(`h${i % 100}.example.com`, { path: `/p${i}`, service: "s" })]),
+      ).length;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     assert.equal(found, 0);
     assert.ok(ms < 3000, `took ${ms} ms`);

@@ -169,7 +169,9 @@ describe("conformance: ingress class", () => {
   });
 
   it("as the default class, the table also lists the Ingresses without class", () => {
-    const names = compileRoutes(ingresses, oursByDefault).ingresses.map((ref) => `${ref.namespace}/${ref.name}`);
+    const names = compileRoutes(ingresses, oursByDefault).ingresses.map(
+      (ref) => `${ref.namespace}/${ref.name}`,
+    );
     assert.deepEqual(names, [
       "conformance/annotation-ours",
       "conformance/field-ours",

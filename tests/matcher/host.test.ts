@@ -38,7 +38,8 @@ describe("hostMatches", () => {
 describe("hostProblem (rule and TLS hosts)", () => {
   const valid = ["shop.example.com", "*.example.com", "a-b.c1.example", "localhost", "x".repeat(63) + ".com"];
   for (const host of valid) {
-    it(`accepts ${host.length > 30 ? host.slice(0, 20) + "…" : host}`, () => assert.equal(hostProblem(host), null));
+    it(`accepts ${host.length > 30 ? host.slice(0, 20) + "…" : host}`, () =>
+      assert.equal(hostProblem(host), null));
   }
   const invalid: [string, RegExp][] = [
     ["", /empty/],

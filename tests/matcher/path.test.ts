@@ -78,7 +78,8 @@ describe("unreachablePathReason", () => {
     ["/a%2fb", /lower case/],
   ];
   for (const [path, reason] of unreachable) {
-    it(`${path} can never be reached`, () => assert.match(unreachablePathReason(path) ?? "reachable", reason));
+    it(`${path} can never be reached`, () =>
+      assert.match(unreachablePathReason(path) ?? "reachable", reason));
   }
   for (const path of ["/", "/api", "/api/", "/a%2Fb", "/.well-known/acme", "/a.b/c"]) {
     it(`${path} can be reached`, () => assert.equal(unreachablePathReason(path), null));

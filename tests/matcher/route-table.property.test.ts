@@ -31,7 +31,9 @@ function referenceHostRank(ruleHost: string, requestHost: string): number | null
   if (ruleHost === "") return 0;
   if (ruleHost.startsWith("*.")) {
     const labels = requestHost.split(".");
-    return labels.length >= 2 && labels[0] !== "" && labels.slice(1).join(".") === ruleHost.slice(2) ? 1 : null;
+    return labels.length >= 2 && labels[0] !== "" && labels.slice(1).join(".") === ruleHost.slice(2)
+      ? 1
+      : null;
   }
   return ruleHost === requestHost ? 2 : null;
 }
@@ -46,7 +48,13 @@ function referenceMatch(objects: IngressObject[], requestHost: string, requestPa
   for (const object of sorted) {
     for (const r of object.spec!.rules ?? []) {
       for (const p of r.http!.paths!) {
-        routes.push({ order: routes.length, host: r.host ?? "", path: p.path!, pathType: p.pathType!, service: p.backend!.service!.name! });
+        routes.push({
+          order: routes.length,
+          host: r.host ?? "",
+          path: p.path!,
+          pathType: p.pathType!,
+          service: p.backend!.service!.name!,
+        });
       }
     }
   }
@@ -74,28 +82,54 @@ const pathEntry = fc.record({
   pathType: fc.constantFrom("Exact", "Prefix", "ImplementationSpecific"),
   service: fc.constantFrom("s0", "s1", "s2", "s3", "s4", "s5"),
 });
-const ruleArb = fc.record({ host: fc.option(fc.constantFrom(...HOSTS), { nil: undefined }), paths: fc.array(pathEntry, { minLength: 1, maxLength: 3 }) });
+const ruleArb = fc.record({
+  host: fc.option(fc.constantFrom(...HOSTS), { nil: undefined }),
+  paths: fc.array(pathEntry, { minLength: 1, maxLength: 3 }),
+});
 const ingressArb = fc.record({
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
-  created: fc.option(fc.constantFrom("2020-01-01T00:00:00Z", "2021-06-01T00:00:00Z", "2022-03-01T00:00:00Z"), { nil: undefined }),
+  created: fc.option(
+    fc.constantFrom("2020-01-01T00:00:00Z", "2021-06-01T00:00:00Z", "2022-03-01T00:00:00Z"),
+    { nil: undefined },
+  ),
   defaultService: fc.option(fc.constantFrom("d0", "d1"), { nil: undefined }),
 });
 const objectsArb = fc.array(ingressArb, { minLength: 1, maxLength: 4 }).map((list) =>
-  list.map(
-    (spec, i): IngressObject => ({
-      kind: "Ingress",
-      metadata: { name: `ing-${i}`, namespace: "default", ...(spec.created ? { creationTimestamp: spec.created } : {}) },
-      spec: {
-        ...(spec.defaultService ? { defaultBackend: { service: { name: spec.defaultService, port: { number: 80 } } } } : {}),
-        rules: spec.rules.map((r) => ({
-          ...(r.host ? { host: r.host } : {}),
-          http: { paths: r.paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: { service: { name: p.service, port: { number: 80 } } } })) },
-        })),
-      },
-    }),
-  ),
+  list.map((spec, i): IngressObject => ({
+    kind: "Ingress",
+    metadata: {
+      name: `ing-${i}`,
+      namespace: "default",
+      ...(spec.created ? { creationTimestamp: spec.created } : {}),
+    },
+    spec: {
+      ...(spec.defaultService
+        ? { defaultBackend: { service: { name: spec.defaultService, port: { number: 80 } } } }
+        : {}),
+      rules: spec.rules.map((r) => ({
+        ...(r.host ? { host: r.host } : {}),
+        http: {
+          paths: r.paths.map((p) => ({
+            path: p.path,
+            pathType: p.pathType,
+            backend: { service: { name: p.service, port: { number: 80 } } },
+          })),
+        },
+      })),
+    },
+  })),
 );
-const requestHost = fc.constantFrom("a.com", "b.a.com", "c.b.a.com", "d.b.a.com", "z.a.com", "x.org", "other.net", "a.com.", "B.A.COM:8080");
+const requestHost = fc.constantFrom(
+  "a.com",
+  "b.a.com",
+  "c.b.a.com",
+  "d.b.a.com",
+  "z.a.com",
+  "x.org",
+  "other.net",
+  "a.com.",
+  "B.A.COM:8080",
+);
 const requestPath = fc
   .tuple(fc.array(fc.constantFrom("a", "b", "ab", "c", "abc"), { maxLength: 4 }), fc.boolean())
   .map(([segments, slash]) => "/" + segments.join("/") + (slash && segments.length > 0 ? "/" : ""));
@@ -107,15 +141,19 @@ function normalizedHost(host: string): string {
 describe("compileRoutes agrees with a brute-force reference matcher", () => {
   it("on random route sets and requests", () => {
     fc.assert(
-      fc.property(objectsArb, fc.array(fc.tuple(requestHost, requestPath), { minLength: 1, maxLength: 20 }), (objects, requests) => {
-        const table = compileRoutes(objects);
-        assert.equal(table.skipped.length, 0);
-        for (const [host, path] of requests) {
-          const expected = referenceMatch(objects, normalizedHost(host), path);
-          const actual = table.match(host, path)?.backend.service?.name ?? null;
-          assert.equal(actual, expected, `${host}${path}`);
-        }
-      }),
+      fc.property(
+        objectsArb,
+        fc.array(fc.tuple(requestHost, requestPath), { minLength: 1, maxLength: 20 }),
+        (objects, requests) => {
+          const table = compileRoutes(objects);
+          assert.equal(table.skipped.length, 0);
+          for (const [host, path] of requests) {
+            const expected = referenceMatch(objects, normalizedHost(host), path);
+            const actual = table.match(host, path)?.backend.service?.name ?? null;
+            assert.equal(actual, expected, `${host}${path}`);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -134,13 +172,19 @@ describe("compileRoutes agrees with a brute-force reference matcher", () => {
 
   it("and a request path with dot segments routes like its resolved form", () => {
     fc.assert(
-      fc.property(objectsArb, requestHost, requestPath, fc.constantFrom("a", "zz"), (objects, host, path, detour) => {
-        const table = compileRoutes(objects);
-        const crafted = `/${detour}/..${path}`;
-        const encoded = `/${detour}/%2e%2E${path}`;
-        assert.equal(table.match(host, crafted), table.match(host, path));
-        assert.equal(table.match(host, encoded), table.match(host, path));
-      }),
+      fc.property(
+        objectsArb,
+        requestHost,
+        requestPath,
+        fc.constantFrom("a", "zz"),
+        (objects, host, path, detour) => {
+          const table = compileRoutes(objects);
+          const crafted = `/${detour}/..${path}`;
+          const encoded = `/${detour}/%2e%2E${path}`;
+          assert.equal(table.match(host, crafted), table.match(host, path));
+          assert.equal(table.match(host, encoded), table.match(host, path));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -61,18 +61,36 @@ describe("compileRoutes: path precedence", () => {
   it("returns the rule that matched, with its ingress, host, path and pathType", () => {
     const match = table.match("shop.example.com", "/api");
     assert.deepEqual(
-      { ingress: match?.ingress, host: match?.host, path: match?.path, pathType: match?.pathType, kind: match?.kind },
-      { ingress: { namespace: "default", name: "paths" }, host: "shop.example.com", path: "/api", pathType: "Exact", kind: "rule" },
+      {
+        ingress: match?.ingress,
+        host: match?.host,
+        path: match?.path,
+        pathType: match?.pathType,
+        kind: match?.kind,
+      },
+      {
+        ingress: { namespace: "default", name: "paths" },
+        host: "shop.example.com",
+        path: "/api",
+        pathType: "Exact",
+        kind: "rule",
+      },
     );
     assert.equal(table.routes[match!.id], match);
   });
 });
 
 describe("compileRoutes: rules merged across Ingress objects", () => {
-  const older = ingress("zeta", [rule("shop.example.com", { path: "/cart", service: "cart-old" })], { created: "2024-01-01T00:00:00Z" });
-  const newer = ingress("alpha", [rule("shop.example.com", { path: "/cart", service: "cart-new" }, { path: "/pay", service: "pay" })], {
-    created: "2025-01-01T00:00:00Z",
+  const older = ingress("zeta", [rule("shop.example.com", { path: "/cart", service: "cart-old" })], {
+    created: "2024-01-01T00:00:00Z",
   });
+  const newer = ingress(
+    "alpha",
+    [rule("shop.example.com", { path: "/cart", service: "cart-new" }, { path: "/pay", service: "pay" })],
+    {
+      created: "2025-01-01T00:00:00Z",
+    },
+  );
 
   it("merges the paths of one host from several Ingresses", () => {
     const table = compileRoutes([older, newer]);
@@ -92,14 +110,18 @@ describe("compileRoutes: rules merged across Ingress objects", () => {
   });
 
   it("resolves each backend in its own Ingress's namespace", () => {
-    const table = compileRoutes([ingress("web", [rule("w.example.com", { service: "web" })], { namespace: "frontend" })]);
+    const table = compileRoutes([
+      ingress("web", [rule("w.example.com", { service: "web" })], { namespace: "frontend" }),
+    ]);
     assert.equal(table.match("w.example.com", "/")?.ingress.namespace, "frontend");
   });
 });
 
 describe("compileRoutes: default backend", () => {
   const table = compileRoutes([
-    ingress("with-default", [rule("a.example.com", { path: "/app", service: "app" })], { defaultBackend: backend("fallback", 8080) }),
+    ingress("with-default", [rule("a.example.com", { path: "/app", service: "app" })], {
+      defaultBackend: backend("fallback", 8080),
+    }),
   ]);
 
   it("serves what no rule matches", () => {
@@ -150,12 +172,23 @@ describe("compileRoutes: ingress class", () => {
 
   it("leaves Ingresses without a class out unless the class is the default", () => {
     assert.equal(compileRoutes(objects, { ingressClass: "public" }).match("none.example.com", "/"), null);
-    assert.equal(served(compileRoutes(objects, { ingressClass: "public", isDefaultClass: true }).match("none.example.com", "/")), "none");
+    assert.equal(
+      served(
+        compileRoutes(objects, { ingressClass: "public", isDefaultClass: true }).match(
+          "none.example.com",
+          "/",
+        ),
+      ),
+      "none",
+    );
   });
 
   it("lets spec.ingressClassName win over the legacy annotation", () => {
     assert.equal(compileRoutes(objects, { ingressClass: "public" }).match("both.example.com", "/"), null);
-    assert.equal(served(compileRoutes(objects, { ingressClass: "internal" }).match("both.example.com", "/")), "both");
+    assert.equal(
+      served(compileRoutes(objects, { ingressClass: "internal" }).match("both.example.com", "/")),
+      "both",
+    );
   });
 
   it("considers every Ingress when no class is selected", () => {
@@ -166,13 +199,17 @@ describe("compileRoutes: ingress class", () => {
 
 describe("compileRoutes: TLS", () => {
   const table = compileRoutes([
-    ingress("tls", [rule("shop.example.com", { service: "shop" }), rule("*.example.com", { service: "wild" })], {
-      tls: [
-        { hosts: ["shop.example.com"], secretName: "shop-tls" },
-        { hosts: ["*.example.com"], secretName: "wildcard-tls" },
-      ],
-      namespace: "web",
-    }),
+    ingress(
+      "tls",
+      [rule("shop.example.com", { service: "shop" }), rule("*.example.com", { service: "wild" })],
+      {
+        tls: [
+          { hosts: ["shop.example.com"], secretName: "shop-tls" },
+          { hosts: ["*.example.com"], secretName: "wildcard-tls" },
+        ],
+        namespace: "web",
+      },
+    ),
     ingress("tls-no-hosts", [rule("api.internal", { service: "api" })], { tls: [{ secretName: "api-tls" }] }),
   ]);
   const cases: [string, string | null][] = [
@@ -192,7 +229,12 @@ describe("compileRoutes: TLS", () => {
   it("names the secret's namespace (the Ingress's)", () => {
     assert.deepEqual(
       { ...table.tlsSecretFor("shop.example.com") },
-      { namespace: "web", secretName: "shop-tls", host: "shop.example.com", ingress: { namespace: "web", name: "tls" } },
+      {
+        namespace: "web",
+        secretName: "shop-tls",
+        host: "shop.example.com",
+        ingress: { namespace: "web", name: "tls" },
+      },
     );
   });
 });
@@ -215,7 +257,15 @@ describe("compileRoutes: bad input loses nothing", () => {
   });
 
   it("ignores non-Ingress objects and survives junk values", () => {
-    const junk = [null, 42, "text", [], { kind: "Service", metadata: { name: "svc" } }, { kind: "Ingress" }, good];
+    const junk = [
+      null,
+      42,
+      "text",
+      [],
+      { kind: "Service", metadata: { name: "svc" } },
+      { kind: "Ingress" },
+      good,
+    ];
     const table = compileRoutes(junk as unknown[]);
     assert.equal(served(table.match("good.example.com", "/")), "good");
   });
@@ -234,7 +284,11 @@ describe("compileRoutes: bad input loses nothing", () => {
   });
 
   it("routes a 10 MB request path quickly", () => {
-    const table = compileRoutes([ingress("deep", [rule("x.example.com", { path: "/a", service: "a" }, { path: "/a/b/c", service: "abc" })])]);
+    const table = compileRoutes([
+      ingress("deep", [
+        rule("x.example.com", { path: "/a", service: "a" }, { path: "/a/b/c", service: "abc" }),
+      ]),
+    ]);
     const huge = "/a/b/c/" + "x/".repeat(5_000_000);
     const started = process.hrtime.bigint();
     assert.equal(served(table.match("x.example.com", huge)), "abc");
@@ -243,10 +297,15 @@ describe("compileRoutes: bad input loses nothing", () => {
   });
 
   it("rejects a 10 MB rule path with a clear problem instead of compiling it", () => {
-    const table = compileRoutes([ingress("huge", [rule("x.example.com", { path: "/" + "a".repeat(10 * 1024 * 1024), service: "a" })])]);
+    const table = compileRoutes([
+      ingress("huge", [rule("x.example.com", { path: "/" + "a".repeat(10 * 1024 * 1024), service: "a" })]),
+    ]);
     assert.equal(table.skipped[0]?.problems[0]?.code, "ERR_INVALID_PATH");
     assert.match(table.skipped[0]!.problems[0]!.message, /10485761 characters long; the limit is 8192/);
-    assert.ok(table.skipped[0]!.problems[0]!.message.length < 600, "the message quotes a bounded part of the path");
+    assert.ok(
+      table.skipped[0]!.problems[0]!.message.length < 600,
+      "the message quotes a bounded part of the path",
+    );
   });
 
   it("compiles 100,000 rules on one host and still picks the longest match", () => {

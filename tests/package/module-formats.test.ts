@@ -18,7 +18,10 @@ describe("the built package", () => {
   });
 
   it("loads ingress-kit/matcher from CommonJS with require()", () => {
-    const result = runNode(["-e", `const m = require("ingress-kit/matcher"); console.log(typeof m.compileRoutes, typeof m.findConflicts, typeof m.validateIngress)`]);
+    const result = runNode([
+      "-e",
+      `const m = require("ingress-kit/matcher"); console.log(typeof m.compileRoutes, typeof m.findConflicts, typeof m.validateIngress)`,
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "function function function");
   });
@@ -36,16 +39,26 @@ describe("the built package", () => {
   });
 
   it("loads the components from CommonJS and from ESM", () => {
-    const cjs = runNode(["-e", `const k = require("ingress-kit"); console.log(typeof k.IngressGateway, typeof k.HostRoute)`]);
+    const cjs = runNode([
+      "-e",
+      `const k = require("ingress-kit"); console.log(typeof k.IngressGateway, typeof k.HostRoute)`,
+    ]);
     assert.equal(cjs.code, 0, cjs.stderr);
     assert.equal(cjs.stdout, "function function");
-    const esm = runNode(["--input-type=module", "-e", `import { IngressGateway, HostRoute } from "ingress-kit"; console.log(typeof IngressGateway, typeof HostRoute)`]);
+    const esm = runNode([
+      "--input-type=module",
+      "-e",
+      `import { IngressGateway, HostRoute } from "ingress-kit"; console.log(typeof IngressGateway, typeof HostRoute)`,
+    ]);
     assert.equal(esm.code, 0, esm.stderr);
     assert.equal(esm.stdout, "function function");
   });
 
   it("keeps the matcher free of dependencies: it loads without node_modules", () => {
-    const result = runNode(["-e", `require("module")._initPaths(); const m = require("./dist/matcher/index.js"); console.log(Object.keys(require.cache).filter((f) => f.includes("node_modules")).length, typeof m.compileRoutes)`]);
+    const result = runNode([
+      "-e",
+      `require("module")._initPaths(); const m = require("./dist/matcher/index.js"); console.log(Object.keys(require.cache).filter((f) => f.includes("node_modules")).length, typeof m.compileRoutes)`,
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "0 function");
   });
