@@ -106,11 +106,13 @@ for (const size of SIZES) {
   start = process.hrtime.bigint();
   const conflicts = findConflicts(ingresses);
   const conflictsMs = ms(start);
-  if (conflicts.length !== 0)
+  if (conflicts.length !== 0) {
     throw new Error(`generated routes should not conflict: ${conflicts[0]!.message}`);
+  }
   // Warm up the JIT on both paths before timing.
-  for (let i = 0; i < 50_000; i++)
+  for (let i = 0; i < 50_000; i++) {
     (table.match(...hits[i % hits.length]!), table.match(...misses[i % misses.length]!));
+  }
   const hostMap = new Map(hits.map(([host]) => [host, host]));
   const baseline = timeEach(hits, (host) => hostMap.get(host), overhead);
   const hit = timeEach(hits, (host, path) => table.match(host, path), overhead);

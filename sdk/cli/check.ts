@@ -39,8 +39,9 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
     writeLine(io.out, CHECK_USAGE);
     return ExitCode.Ok;
   }
-  if (positionals.length === 0)
+  if (positionals.length === 0) {
     throw new UsageError("check needs at least one FILE, folder or - (standard input)", CHECK_USAGE);
+  }
 
   const input = readManifests(positionals, io.readStdin);
   if (input.unreadable.length > 0) {
@@ -99,13 +100,15 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
   const colour = paletteFor(io.out);
   const severity = (s: "error" | "warning") =>
     s === "error" ? colour.red("error") : colour.yellow("warning");
-  for (const p of problems)
+  for (const p of problems) {
     writeLine(io.out, `${locate(p)}: ${severity(p.severity)} ${colour.bold(p.code)}: ${p.message}`);
-  for (const c of conflicts)
+  }
+  for (const c of conflicts) {
     writeLine(
       io.out,
       `${conflictLocation(c, where)}: ${severity(c.severity)} ${colour.bold(c.code)}: ${c.message}`,
     );
+  }
   if (sorted.ignored.length > 0) {
     writeLine(
       io.out,

@@ -94,8 +94,9 @@ export function readManifests(paths: readonly string[], readStdin: () => string)
         unreadable.push({ file: path, message: `${path}: ${describeFsError(error)}` });
         continue;
       }
-      if (sources.length === 0)
+      if (sources.length === 0) {
         unreadable.push({ file: path, message: `${path}: the folder holds no .yaml, .yml or .json files` });
+      }
     }
     for (const source of sources) {
       files.push(source.file);

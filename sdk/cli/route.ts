@@ -35,10 +35,12 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
     writeLine(io.out, ROUTE_USAGE);
     return ExitCode.Ok;
   }
-  if (positionals.length === 0)
+  if (positionals.length === 0) {
     throw new UsageError("route needs at least one FILE, folder or - (standard input)", ROUTE_USAGE);
-  if (values.host === undefined || values.host === "")
+  }
+  if (values.host === undefined || values.host === "") {
     throw new UsageError("route needs --host", ROUTE_USAGE);
+  }
 
   const input = readManifests(positionals, io.readStdin);
   if (input.unreadable.length > 0) {
@@ -101,11 +103,12 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
       );
     }
   }
-  if (tls)
+  if (tls) {
     writeLine(
       io.out,
       `  tls      secret ${tls.namespace}/${tls.secretName} serves server name ${JSON.stringify(explanation.host)} (tls host ${JSON.stringify(tls.host)})`,
     );
+  }
   for (const loser of explanation.losers) {
     writeLine(
       io.out,

@@ -219,10 +219,11 @@ describe("createConflictIndex", () => {
     const index = createConflictIndex();
     const started = process.hrtime.bigint();
     let found = 0;
-    for (let i = 0; i < 10_000; i++)
+    for (let i = 0; i < 10_000; i++) {
       found += index.add(
         ingress(`r${i}`, [rule(`h${i % 100}.example.com`, { path: `/p${i}`, service: "s" })]),
       ).length;
+    }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     assert.equal(found, 0);
     assert.ok(ms < 3000, `took ${ms} ms`);
