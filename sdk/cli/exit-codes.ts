@@ -6,6 +6,8 @@ export const ExitCode = {
   Found: 1,
   /** Input could not be read or parsed, or the command line was wrong. */
   Unreadable: 2,
+  /** `render`: the program has TypeScript errors. */
+  TypeErrors: 3,
 } as const;
 
 /** A wrong command line: the message and the usage text are printed, exit 2. */

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { runCheck, CHECK_USAGE } from "./check";
 import { ExitCode, UsageError } from "./exit-codes";
+import { runRender, RENDER_USAGE } from "./render";
 import { runRoute, ROUTE_USAGE } from "./route";
 import { writeLine, type Output } from "./terminal";
 
@@ -10,6 +11,7 @@ export const USAGE = `Usage: ingress-kit <command> [options]
 Commands:
   check FILE... | -                validate Ingress manifests and find conflicts between them
   route FILE... --host H --path P  explain which backend serves a request, and why
+  render PROGRAM_DIR               print the Kubernetes objects a Pulumi program would create, offline
   controller [flags]               run the bundled ingress controller
 
 Run "ingress-kit <command> --help" for a command's options.`;
@@ -36,6 +38,8 @@ export async function main(
         return await runCheck(rest, context);
       case "route":
         return await runRoute(rest, context);
+      case "render":
+        return await runRender(rest, io);
       case "controller": {
         const { runControllerCommand } = await import("./controller.js");
         return await runControllerCommand(rest);
@@ -61,7 +65,7 @@ export async function main(
     // parseArgs reports unknown or malformed options with a code of its own.
     const code = (error as { code?: string }).code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-      const usage = command === "check" ? CHECK_USAGE : command === "route" ? ROUTE_USAGE : USAGE;
+      const usage = { check: CHECK_USAGE, route: ROUTE_USAGE, render: RENDER_USAGE }[command ?? ""] ?? USAGE;
       writeLine(io.err, `ingress-kit: ${(error as Error).message}\n\n${usage}`);
       return ExitCode.Unreadable;
     }

@@ -1,0 +1,151 @@
+// Runs a Pulumi program with no engine, no CLI and no cluster: Pulumi's own mock runtime in preview mode, with
+// a monitor that records every registration as the program sent it (secrets and unknowns still marked), so
+// the rendered objects show what a real preview would know and hide what it would hide.
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor, type MockResourceArgs, type MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+
+// Pulumi's runtime state is not in its public typings; setMocks() writes the same flags through it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+
+/** One resource registration, with its inputs as serialised by the program (secret and unknown markers kept). */
+export interface RegisteredResource {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface OfflineRun {
+  readonly resources: RegisteredResource[];
+  /** Warnings the program logged (pulumi.log.warn), in order. */
+  readonly warnings: string[];
+  /** Errors the program logged or threw; a non-empty list fails the render. */
+  readonly errors: string[];
+}
+
+// Outputs that the real providers compute: in preview they are unknown, and so are they here.
+const COMPUTED_OUTPUTS: Record<string, string[]> = {
+  "tls:index/privateKey:PrivateKey": [
+    "privateKeyPem",
+    "privateKeyOpenssh",
+    "privateKeyPemPkcs8",
+    "publicKeyPem",
+    "publicKeyOpenssh",
+    "publicKeyFingerprintMd5",
+    "publicKeyFingerprintSha256",
+  ],
+  "tls:index/selfSignedCert:SelfSignedCert": ["certPem", "validityStartTime", "validityEndTime"],
+  "tls:index/locallySignedCert:LocallySignedCert": ["certPem", "validityStartTime", "validityEndTime"],
+  "tls:index/certRequest:CertRequest": ["certRequestPem"],
+};
+
+function stateFor(args: MockResourceArgs): Record<string, unknown> {
+  const state: Record<string, unknown> = { ...args.inputs };
+  for (const output of COMPUTED_OUTPUTS[args.type] ?? []) state[output] = unknownValue;
+  if (args.type.startsWith("kubernetes:") && args.custom) {
+    const metadata = { ...((args.inputs.metadata as Record<string, unknown> | undefined) ?? {}) };
+    // Auto-named objects get a random suffix from the provider: unknown until it runs.
+    if (metadata.name === undefined) metadata.name = unknownValue;
+    state.metadata = metadata;
+    state.status = unknownValue;
+  }
+  return state;
+}
+
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RegisteredResource[] = [];
+
+  override async registerResource(
+    req: unknown,
+    callback: (err: unknown, response: unknown) => void,
+  ): Promise<void> {
+    const request = req as {
+      getType(): string;
+      getName(): string;
+      getCustom(): boolean;
+      getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    };
+    this.recorded.push({
+      type: request.getType(),
+      name: request.getName(),
+      custom: request.getCustom(),
+      inputs: request.getObject()?.toJavaScript() ?? {},
+    });
+    return super.registerResource(req, callback);
+  }
+}
+
+/**
+ * Runs `load` (which requires the program) under the offline engine and waits for every registration.
+ * `config` holds stack configuration as `project:key` -> value.
+ */
+export async function runOffline(options: {
+  project: string;
+  stack: string;
+  config: Record<string, string>;
+  load: () => unknown;
+}): Promise<OfflineRun> {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  process.env.PULUMI_CONFIG = JSON.stringify(options.config);
+  process.env.PULUMI_NODEJS_PROJECT = options.project;
+  process.env.PULUMI_NODEJS_STACK = options.stack;
+  const monitor = new RecordingMonitor({
+    newResource: (args: MockResourceArgs) => ({
+      id: args.custom ? undefined : undefined,
+      state: stateFor(args),
+    }),
+    call: (_args: MockCallArgs) => ({}),
+  });
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, true);
+  // The same features setMocks() turns on: above all secrets, so secret values stay marked in what we record.
+  Object.assign(getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+  });
+
+  // Without an engine, Pulumi's log functions print "warning: [runtime] ..." to the console: collect them instead.
+  const original = { warn: console.warn, error: console.error };
+  const collect =
+    (into: string[], prefix: RegExp) =>
+    (...parts: unknown[]) =>
+      into.push(parts.map(String).join(" ").replace(prefix, ""));
+  console.warn = collect(warnings, /^warning: \[runtime\] /);
+  console.error = collect(errors, /^error: \[runtime\] /);
+  const rejections = (reason: unknown) => errors.push(describeError(reason));
+  process.on("unhandledRejection", rejections);
+  try {
+    const exported = options.load();
+    // A program may export a promise or an async function's result (`export = async () => ...`).
+    const value =
+      typeof exported === "object" && exported !== null && "default" in exported
+        ? (exported as { default: unknown }).default
+        : exported;
+    if (typeof value === "function") await (value as () => unknown)();
+    else if (value instanceof Promise) await value;
+    await pulumi.runtime.disconnect();
+  } catch (error) {
+    errors.push(describeError(error));
+  } finally {
+    console.warn = original.warn;
+    console.error = original.error;
+    // Give late rejections from Output callbacks a turn to arrive before we stop listening.
+    await new Promise((r) => setImmediate(r));
+    process.off("unhandledRejection", rejections);
+  }
+  return { resources: monitor.recorded, warnings, errors };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    // ResourceError and RunError messages are written for people already; a stack trace is not.
+    return error.message;
+  }
+  return String(error);
+}
