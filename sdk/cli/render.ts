@@ -84,6 +84,8 @@ export async function runRender(argv: string[], io: Output): Promise<number> {
       project: project.name,
       stack: values.stack,
       config,
+      // The program is CommonJS loaded through the TypeScript hook, as Pulumi's Node.js language host loads it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       load: () => require(project.entry),
     });
   } finally {

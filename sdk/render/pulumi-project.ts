@@ -18,11 +18,13 @@ export class ProjectError extends Error {
 export function loadPulumiProject(dirArg: string): PulumiProject {
   const dir = resolve(dirArg);
   if (!existsSync(dir)) throw new ProjectError(`${dirArg}: no such folder`);
-  if (!statSync(dir).isDirectory())
-    {throw new ProjectError(`${dirArg}: not a folder (give the folder that holds Pulumi.yaml)`);}
+  if (!statSync(dir).isDirectory()) {
+    throw new ProjectError(`${dirArg}: not a folder (give the folder that holds Pulumi.yaml)`);
+  }
   const manifestPath = ["Pulumi.yaml", "Pulumi.yml"].map((f) => join(dir, f)).find(existsSync);
-  if (!manifestPath)
-    {throw new ProjectError(`${dirArg}: no Pulumi.yaml here (is this a Pulumi program folder?)`);}
+  if (!manifestPath) {
+    throw new ProjectError(`${dirArg}: no Pulumi.yaml here (is this a Pulumi program folder?)`);
+  }
   let manifest: { name?: unknown; runtime?: unknown; main?: unknown };
   try {
     manifest = (parse(readFileSync(manifestPath, "utf8")) ?? {}) as typeof manifest;

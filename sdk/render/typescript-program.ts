@@ -16,6 +16,8 @@ export class TypeScriptErrors extends Error {
 function loadTypeScript(dir: string): typeof TS {
   for (const paths of [[dir], [__dirname]]) {
     try {
+      // The program's own compiler first: its version is the one its author tested with.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require(require.resolve("typescript", { paths })) as typeof TS;
     } catch {
       // try the next place
