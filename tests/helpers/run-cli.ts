@@ -46,3 +46,18 @@ export function runCliProcess(
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * Runs the CLI from its TypeScript source in a child process (no build needed). Commands that load a Pulumi
+ * program (render) need a process of their own: Pulumi's runtime state is global.
+ */
+export function runCliSource(argv: string[], options: { timeoutMs?: number; cwd?: string } = {}): CliResult {
+  const script = `require(${JSON.stringify(join(repoRoot, "sdk", "cli", "main.ts"))}).main(${JSON.stringify(argv)}).then((code) => { process.exitCode = code; })`;
+  const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: "utf8",
+    timeout: options.timeoutMs ?? 180_000,
+    env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "0" },
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
