@@ -4,7 +4,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "examples/*/node_modules/", "coverage/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "examples/*/node_modules/",
+      "coverage/",
+      "tests/fixtures/render-programs/type-error/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +28,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(?!\\./)", message: "sdk/matcher has no dependencies and no I/O: import only ./ siblings." }] },
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./)",
+              message: "sdk/matcher has no dependencies and no I/O: import only ./ siblings.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -29,7 +44,7 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["**/controller/**"], message: "A Pulumi program must not load the proxy." },
+        { patterns: [{ group: ["**/controller/**"], message: "A Pulumi program must not load the proxy." }] },
       ],
     },
   },
@@ -38,12 +53,22 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["@pulumi/*", "**/components/**"], message: "The controller never imports Pulumi." },
+        {
+          patterns: [
+            { group: ["@pulumi/*", "**/components/**"], message: "The controller never imports Pulumi." },
+          ],
+        },
       ],
     },
   },
   {
     files: ["**/*.mjs", "**/*.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+  },
+  {
+    // The bin script is CommonJS: it loads the compiled CLI from dist/.
+    files: ["bin/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -75,11 +75,12 @@ describe("ingress-kit render: the examples", () => {
           ? Object.values(secret.stringData as object)
           : [secret.stringData]),
       ];
-      for (const value of values)
-        {assert.ok(
+      for (const value of values) {
+        assert.ok(
           value === "(secret)" || value === "(known after deploy)" || value === undefined,
           `secret value shown: ${String(value)}`,
-        );}
+        );
+      }
     }
     for (const ingress of ingresses(docs)) {
       assert.deepEqual(ingress.spec!.tls![0]!.hosts, [ingress.spec!.rules![0]!.host]);
