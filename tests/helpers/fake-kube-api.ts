@@ -13,6 +13,7 @@
 // hold list answers, and read back the requests, statuses and events it received.
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 
@@ -76,6 +77,8 @@ export interface FakeKubeApiOptions {
   readonly token?: string;
   /** How a watch from a compacted resourceVersion is refused: an ERROR event (default) or HTTP 410. */
   readonly goneAs?: "event" | "status";
+  /** Serve HTTPS with this certificate (for 127.0.0.1) and key, PEM; `kubeConfig()` then trusts it as its CA. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export class FakeKubeApi {
@@ -84,12 +87,18 @@ export class FakeKubeApi {
   /** Every Event POSTed (core/v1 or events.k8s.io/v1). */
   readonly events: FakeObject[] = [];
   goneAs: "event" | "status";
+  /** When set, every write (POST, PUT, PATCH) is refused with this HTTP status. */
+  failWrites: number | undefined;
+  /** When set, every watch request is refused with this HTTP status (410 answers as for a compacted version). */
+  failWatches: number | undefined;
 
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly token: string;
+  private readonly tls: FakeKubeApiOptions["tls"];
   private readonly objects = new Map<string, Map<string, FakeObject>>();
   private readonly history: HistoryEntry[] = [];
   private readonly watches = new Set<OpenWatch>();
+  private readonly stalled = new Set<http.ServerResponse>();
   private resourceVersion = 1000;
   private compactedVersion = 0;
   private listGate: Promise<void> | undefined;
@@ -97,12 +106,16 @@ export class FakeKubeApi {
   private constructor(options: FakeKubeApiOptions) {
     this.token = options.token ?? "fake-token";
     this.goneAs = options.goneAs ?? "event";
-    this.server = http.createServer((req, res) => {
+    this.tls = options.tls;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) sendStatus(res, 500, "InternalError", String(error));
         else res.destroy();
       });
-    });
+    };
+    this.server = options.tls
+      ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+      : http.createServer(handler);
   }
 
   static async start(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
@@ -116,14 +129,25 @@ export class FakeKubeApi {
 
   get url(): string {
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `${this.tls ? "https" : "http"}://127.0.0.1:${port}`;
   }
 
-  /** A client-node KubeConfig pointing at this server with its token (plain HTTP, so skipTLSVerify). */
-  kubeConfig(token = this.token): KubeConfig {
+  /**
+   * A client-node KubeConfig pointing at this server with its token. Over HTTPS it trusts `ca` (default: the
+   * server's own certificate); over plain HTTP client-node insists on skipTLSVerify.
+   */
+  kubeConfig(token = this.token, ca = this.tls?.cert): KubeConfig {
     const config = new KubeConfig();
+    const cluster = this.tls
+      ? {
+          name: "fake",
+          server: this.url,
+          caData: Buffer.from(ca ?? "").toString("base64"),
+          skipTLSVerify: false,
+        }
+      : { name: "fake", server: this.url, skipTLSVerify: true };
     config.loadFromOptions({
-      clusters: [{ name: "fake", server: this.url, skipTLSVerify: true }],
+      clusters: [cluster],
       users: [{ name: "fake", token }],
       contexts: [{ name: "fake", cluster: "fake", user: "fake" }],
       currentContext: "fake",
@@ -193,6 +217,11 @@ export class FakeKubeApi {
     return this.bucket(resource).get(keyOf(resource, { metadata: { namespace, name } }));
   }
 
+  /** Every stored object of `kind`. */
+  objectsOf(kind: string): FakeObject[] {
+    return [...this.bucket(resourceOf({ kind })).values()];
+  }
+
   /** Open watch connections, optionally of one kind. */
   watchCount(kind?: string): number {
     return [...this.watches].filter((w) => kind === undefined || w.resource.kind === kind).length;
@@ -201,6 +230,15 @@ export class FakeKubeApi {
   /** Destroys every open watch connection mid-stream, as a failing load balancer would. */
   dropWatches(): void {
     for (const watch of this.watches) watch.res.socket?.destroy();
+    this.watches.clear();
+  }
+
+  /**
+   * Leaves every open watch connection open but silent from now on, as a half-dead TCP connection behind a
+   * NAT or load balancer would: later changes reach only watches opened afterwards.
+   */
+  stallWatches(): void {
+    for (const watch of this.watches) this.stalled.add(watch.res);
     this.watches.clear();
   }
 
@@ -257,7 +295,9 @@ export class FakeKubeApi {
 
   async close(): Promise<void> {
     for (const watch of this.watches) watch.res.destroy();
+    for (const res of this.stalled) res.destroy();
     this.watches.clear();
+    this.stalled.clear();
     this.listGate = undefined;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
@@ -301,11 +341,20 @@ export class FakeKubeApi {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return sendStatus(res, 401, "Unauthorized", "Unauthorized");
     }
+    if (this.failWrites !== undefined && req.method !== "GET") {
+      return sendStatus(res, this.failWrites, "ServiceUnavailable", "the fake refuses writes");
+    }
     const route = parsePath(url.pathname);
     if (!route) return sendStatus(res, 404, "NotFound", `the server could not find ${url.pathname}`);
     const { resource, namespace, name, subresource } = route;
     if (req.method === "GET" && name === undefined) {
-      if (url.searchParams.get("watch") === "true") return this.watch(resource, namespace, url.searchParams, res);
+      if (url.searchParams.get("watch") === "true") {
+        if (this.failWatches !== undefined) {
+          const reason = this.failWatches === 410 ? "Expired" : "InternalError";
+          return sendStatus(res, this.failWatches, reason, "the fake refuses watches");
+        }
+        return this.watch(resource, namespace, url.searchParams, res);
+      }
       return this.list(resource, namespace, url.searchParams, res);
     }
     if (req.method === "GET" && name !== undefined && subresource === undefined) {
@@ -317,7 +366,12 @@ export class FakeKubeApi {
       const event = (parsed ?? {}) as FakeObject;
       const meta = event.metadata ?? {};
       const generated = meta.name ?? `${String(meta.generateName ?? "event.")}${randomUUID().slice(0, 8)}`;
-      event.metadata = { ...meta, name: generated, namespace, resourceVersion: String(++this.resourceVersion) };
+      event.metadata = {
+        ...meta,
+        name: generated,
+        namespace,
+        resourceVersion: String(++this.resourceVersion),
+      };
       this.events.push(event);
       return sendJson(res, 201, event);
     }
@@ -326,7 +380,12 @@ export class FakeKubeApi {
         return this.writeStatus(req.method, resource, namespace, name, contentType, parsed, res);
       }
     }
-    return sendStatus(res, 405, "MethodNotAllowed", `${req.method} ${url.pathname} is not supported by the fake`);
+    return sendStatus(
+      res,
+      405,
+      "MethodNotAllowed",
+      `${req.method} ${url.pathname} is not supported by the fake`,
+    );
   }
 
   private async list(
@@ -341,7 +400,10 @@ export class FakeKubeApi {
     let listVersion = this.resourceVersion;
     const token = query.get("continue");
     if (token) {
-      const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { rv: number; offset: number };
+      const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+        rv: number;
+        offset: number;
+      };
       if (decoded.rv < this.compactedVersion) {
         return sendStatus(res, 410, "Expired", "The provided continue parameter is too old");
       }
@@ -356,7 +418,9 @@ export class FakeKubeApi {
     const next = limit > 0 && offset + limit < all.length ? offset + limit : undefined;
     const metadata: Record<string, string> = { resourceVersion: String(listVersion) };
     if (next !== undefined) {
-      metadata.continue = Buffer.from(JSON.stringify({ rv: listVersion, offset: next })).toString("base64url");
+      metadata.continue = Buffer.from(JSON.stringify({ rv: listVersion, offset: next })).toString(
+        "base64url",
+      );
     }
     // The API omits apiVersion and kind on list items.
     const items = page.map(({ apiVersion: _apiVersion, kind: _kind, ...rest }) => rest);
@@ -372,7 +436,9 @@ export class FakeKubeApi {
     const from = query.get("resourceVersion") ?? "";
     const fieldSelector = query.get("fieldSelector") ?? undefined;
     if (from !== "" && from !== "0" && Number(from) < this.compactedVersion) {
-      if (this.goneAs === "status") return sendStatus(res, 410, "Expired", `too old resource version: ${from}`);
+      if (this.goneAs === "status") {
+        return sendStatus(res, 410, "Expired", `too old resource version: ${from}`);
+      }
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end(`${JSON.stringify({ type: "ERROR", object: goneStatus(Number(from)) })}\n`);
       return;
@@ -425,12 +491,22 @@ export class FakeKubeApi {
     if (method === "PUT") {
       const expected = input.metadata?.resourceVersion;
       if (expected !== undefined && expected !== previous.metadata?.resourceVersion) {
-        return sendStatus(res, 409, "Conflict", `the object has been modified; please apply your changes again`);
+        return sendStatus(
+          res,
+          409,
+          "Conflict",
+          `the object has been modified; please apply your changes again`,
+        );
       }
       status = input.status;
     } else {
       if (contentType !== "application/merge-patch+json") {
-        return sendStatus(res, 415, "UnsupportedMediaType", `the fake takes merge patches, not ${contentType}`);
+        return sendStatus(
+          res,
+          415,
+          "UnsupportedMediaType",
+          `the fake takes merge patches, not ${contentType}`,
+        );
       }
       status = mergePatch(previous.status, input.status);
     }
@@ -460,7 +536,9 @@ function matches(
   namespace: string | undefined,
   fieldSelector: string | undefined,
 ): boolean {
-  if (resource.namespaced && namespace !== undefined && object.metadata?.namespace !== namespace) return false;
+  if (resource.namespaced && namespace !== undefined && object.metadata?.namespace !== namespace) {
+    return false;
+  }
   if (fieldSelector) {
     for (const term of fieldSelector.split(",")) {
       const [field, value] = term.split("=");
@@ -482,9 +560,10 @@ function watchSees(watch: OpenWatch, entry: HistoryEntry): boolean {
 function parsePath(
   path: string,
 ): { resource: ResourceType; namespace?: string; name?: string; subresource?: string } | undefined {
-  const match = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
-    path,
-  );
+  const match =
+    /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
+      path,
+    );
   if (!match) return undefined;
   const [, core, group, version, namespace, plural, name, subresource] = match;
   const apiVersion = core ?? `${group}/${version}`;
@@ -532,10 +611,21 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 function sendJson(res: http.ServerResponse, statusCode: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(statusCode, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(statusCode, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 function sendStatus(res: http.ServerResponse, code: number, reason: string, message: string): void {
-  sendJson(res, code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+  sendJson(res, code, {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    code,
+  });
 }

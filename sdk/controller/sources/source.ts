@@ -33,5 +33,8 @@ export interface ObjectSource {
    */
   reportUnservable?(items: readonly UnservableIngress[]): void;
   /** Writes `address` into `status.loadBalancer` of the given Ingresses where it differs. Optional. */
-  publishAddress?(ingresses: readonly { namespace: string; name: string }[], address: LoadBalancerAddress): Promise<void>;
+  publishAddress?(
+    ingresses: readonly { namespace: string; name: string }[],
+    address: LoadBalancerAddress,
+  ): Promise<void>;
 }
