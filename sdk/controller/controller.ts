@@ -1,0 +1,181 @@
+// One controller process: source -> snapshot builder -> proxy listeners, plus the health server and graceful
+// shutdown. With --workers N each worker runs one of these (without the health server; see workers.ts).
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { CompileOptions, RouteTable } from "../matcher";
+import { publishAfterSwap, type PublishOptions } from "./address-publisher";
+import { HealthServer } from "./health-server";
+import { createControllerMetrics, type ControllerMetrics } from "./metrics";
+import { createFallbackCertificate } from "./proxy/fallback-certificate";
+import { createHttpListener, type ListenerLimits } from "./proxy/http-listener";
+import { ProxyHandler } from "./proxy/proxy-handler";
+import { createTlsListener } from "./proxy/tls-listener";
+import { TrustedProxies } from "./proxy/trusted-proxies";
+import type { Snapshot } from "./snapshot";
+import { SnapshotBuilder } from "./snapshot-builder";
+import type { ObjectSource } from "./sources/source";
+
+export interface ControllerOptions {
+  source: ObjectSource;
+  ingressClass: string;
+  logger: Logger;
+  /** Address the listeners bind. Default "0.0.0.0". */
+  host?: string;
+  /** 0 picks a free port (tests); null disables the listener. */
+  httpPort: number | null;
+  httpsPort: number | null;
+  /** null: no health server (a cluster worker; the primary serves health). */
+  healthPort: number | null;
+  /** HTTPS port put in redirects when the client addressed us with an explicit port; default the HTTPS listener's. */
+  redirectHttpsPort?: number;
+  trustedProxies?: readonly string[];
+  /** What to write into `status.loadBalancer` of served Ingresses (kube source only). Default: nothing. */
+  publish?: PublishOptions;
+  accessLog?: boolean;
+  /** In-flight requests get this long to finish on shutdown, ms. Default 30 000. */
+  shutdownTimeoutMs?: number;
+  limits?: ListenerLimits;
+  debounceMs?: number;
+  maxDelayMs?: number;
+  metrics?: ControllerMetrics;
+  compile?: (ingresses: readonly unknown[], options: CompileOptions) => RouteTable;
+  /** Called once when the first snapshot serves (cluster workers tell the primary). */
+  onReady?: () => void;
+}
+
+export interface RunningController {
+  readonly builder: SnapshotBuilder;
+  readonly proxy: ProxyHandler;
+  readonly metrics: ControllerMetrics;
+  /** Bound ports (null when disabled). */
+  readonly httpPort: number | null;
+  readonly httpsPort: number | null;
+  readonly healthPort: number | null;
+  ready(): boolean;
+  /** Graceful: readyz 503, stop accepting, let in-flight requests finish within the timeout, then close. */
+  shutdown(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.removeListener("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const { logger } = options;
+  const host = options.host ?? "0.0.0.0";
+  const metrics = options.metrics ?? createControllerMetrics();
+  const builder = new SnapshotBuilder({
+    source: options.source,
+    ingressClass: options.ingressClass,
+    logger,
+    metrics,
+    debounceMs: options.debounceMs,
+    maxDelayMs: options.maxDelayMs,
+    compile: options.compile,
+  });
+  const proxy = new ProxyHandler({
+    snapshots: builder,
+    logger,
+    metrics,
+    trustedProxies: new TrustedProxies(options.trustedProxies ?? []),
+    accessLog: options.accessLog ?? false,
+  });
+  builder.onSwap((snapshot: Snapshot) => proxy.retainEndpoints(snapshot));
+  const publish = publishAfterSwap(options.source, options.publish ?? {}, logger);
+  if (publish) builder.onSwap(publish);
+  let shuttingDown = false;
+  let health: HealthServer | null = null;
+  let healthPort: number | null = null;
+  const ready = (): boolean => !shuttingDown && builder.current() !== null;
+  if (options.healthPort !== null) {
+    health = new HealthServer({
+      isReady: ready,
+      metrics: async () => ({
+        contentType: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      }),
+    });
+    healthPort = await health.listen(options.healthPort, host);
+  }
+
+  const limits = options.limits ?? {};
+  const servers: Server[] = [];
+  let httpPort: number | null = null;
+  let httpsPort: number | null = null;
+  try {
+    await builder.start();
+    if (!builder.current()) throw new Error("the first snapshot could not be built; see the log");
+    if (options.httpsPort !== null) {
+      const tls = createTlsListener({
+        handler: proxy,
+        snapshots: builder,
+        fallback: createFallbackCertificate(),
+        limits,
+        logger,
+      });
+      httpsPort = await listen(tls, options.httpsPort, host);
+      servers.push(tls);
+    }
+    if (options.httpPort !== null) {
+      const plain = createHttpListener(proxy, limits, logger);
+      httpPort = await listen(plain, options.httpPort, host);
+      servers.push(plain);
+    }
+  } catch (error) {
+    for (const server of servers) server.close();
+    await builder.stop().catch(() => undefined);
+    await health?.close();
+    throw error;
+  }
+  // Redirects name the HTTPS port only when the client used an explicit port (local mode); then it is ours.
+  proxy.setRedirectHttpsPort(options.redirectHttpsPort ?? httpsPort ?? 443);
+  logger.info(
+    { httpPort, httpsPort, healthPort, ingressClass: options.ingressClass, source: options.source.name },
+    "controller serving",
+  );
+  options.onReady?.();
+
+  let shutdownPromise: Promise<void> | null = null;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      shuttingDown = true;
+      proxy.startClosing();
+      const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
+      logger.info({ timeoutMs }, "shutting down: no new connections, finishing requests in flight");
+      const closed = Promise.all(
+        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
+      for (const server of servers) server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      });
+      // Keep-alive connections close after their current response (Connection: close); idle ones now.
+      const idleSweep = setInterval(() => servers.forEach((server) => server.closeIdleConnections()), 100);
+      const result = await Promise.race([closed.then(() => "closed" as const), deadline]);
+      clearTimeout(timer);
+      clearInterval(idleSweep);
+      if (result === "timeout") {
+        logger.warn({ timeoutMs }, "shutdown timeout: closing the remaining connections");
+        for (const server of servers) server.closeAllConnections();
+      }
+      proxy.close();
+      await closed;
+      await builder
+        .stop()
+        .catch((error: unknown) => logger.error({ err: error }, "stopping the source failed"));
+      await health?.close();
+      logger.info("controller stopped");
+    })();
+    return shutdownPromise;
+  };
+
+  return { builder, proxy, metrics, httpPort, httpsPort, healthPort, ready, shutdown };
+}

@@ -1,0 +1,449 @@
+// The proxy's request path, independent of the listener that accepted the request: read the current snapshot
+// once, match, redirect or answer errors, pick an endpoint, forward over a keep-alive pool, retry once on another
+// endpoint when connecting fails, stream the response back. Listeners (node:http today, maybe a faster HTTP layer
+// later) only call handleRequest/handleUpgrade.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import type { Dispatcher } from "undici";
+import { normalizeRequestPath } from "../../matcher";
+import type { UpstreamEndpoint } from "../backend-resolver";
+import type { ControllerMetrics, UpstreamErrorKind } from "../metrics";
+import type { RouteTarget, Snapshot } from "../snapshot";
+import { affinitySetCookie, readCookie } from "./affinity-cookie";
+import { EndpointHealth } from "./endpoint-health";
+import { EndpointPicker } from "./endpoint-picker";
+import { sendPlain, sendProxyError, type ProxyReason } from "./error-responses";
+import { BodyTooLargeError, ForwardedBody } from "./forwarded-body";
+import { buildForwardedHead, flattenResponseHeaders } from "./forwarded-headers";
+import { rewritePath, splitTarget } from "./path-rewrite";
+import { TrustedProxies } from "./trusted-proxies";
+import {
+  UpstreamPools,
+  UpstreamTimeoutError,
+  classifyUpstreamError,
+  isIdempotent,
+  isConnectFailure,
+} from "./upstream";
+import { proxyWebSocket } from "./websocket";
+
+export interface SnapshotReader {
+  current(): Snapshot | null;
+}
+
+export interface ProxyHandlerOptions {
+  snapshots: SnapshotReader;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  trustedProxies?: TrustedProxies;
+  /** Log one line per request. Default false. */
+  accessLog?: boolean;
+  /** HTTPS port used in redirects when the client addressed us with an explicit port. Default 443. */
+  httpsPort?: number;
+  health?: EndpointHealth;
+  pools?: UpstreamPools;
+  random?: () => number;
+}
+
+/** At most this many upstream attempts per request: the first and one retry on another endpoint. */
+const MAX_ATTEMPTS = 2;
+
+/** What one request carries through its attempts. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly target: RouteTarget;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: string[];
+  readonly requestId: string;
+  readonly secure: boolean;
+  readonly servername: string;
+  readonly affinity: string | null;
+  readonly hasBody: boolean;
+  readonly started: bigint;
+  endpoint: UpstreamEndpoint | null;
+  attempts: number;
+  exclude: Set<string> | null;
+  lastFailure: UpstreamErrorKind | null;
+}
+
+/** Splits a Host header into name and explicit port ("" when none). */
+export function splitHost(host: string): { name: string; port: string } {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return {
+      name: host.slice(0, end + 1),
+      port: end !== -1 && host[end + 1] === ":" ? host.slice(end + 2) : "",
+    };
+  }
+  const colon = host.lastIndexOf(":");
+  return colon === -1
+    ? { name: host, port: "" }
+    : { name: host.slice(0, colon), port: host.slice(colon + 1) };
+}
+
+function reasonFor(kind: UpstreamErrorKind | null): ProxyReason {
+  switch (kind) {
+    case "connect_timeout":
+    case "read_timeout":
+      return "upstreamTimeout";
+    case "protocol":
+      return "upstreamProtocol";
+    default:
+      return "upstreamConnect";
+  }
+}
+
+export class ProxyHandler {
+  readonly health: EndpointHealth;
+  readonly pools: UpstreamPools;
+  private readonly picker: EndpointPicker;
+  private readonly trusted: TrustedProxies;
+  private readonly upgraded = new Set<Duplex>();
+  private closing = false;
+  private redirectHttpsPort: number;
+
+  constructor(private readonly options: ProxyHandlerOptions) {
+    this.health = options.health ?? new EndpointHealth();
+    this.pools = options.pools ?? new UpstreamPools();
+    this.picker = new EndpointPicker(this.health, options.random);
+    this.trusted = options.trustedProxies ?? new TrustedProxies([]);
+    this.redirectHttpsPort = options.httpsPort ?? 443;
+  }
+
+  /** The HTTPS port named in redirects when the client addressed us with an explicit port. */
+  setRedirectHttpsPort(port: number): void {
+    this.redirectHttpsPort = port;
+  }
+
+  /** Responses carry `Connection: close` from now on (graceful shutdown). */
+  startClosing(): void {
+    this.closing = true;
+  }
+
+  /** Closes tunnels (WebSockets) and the upstream pools. */
+  close(): void {
+    for (const socket of this.upgraded) socket.destroy();
+    this.upgraded.clear();
+    this.pools.close();
+  }
+
+  get openTunnels(): number {
+    return this.upgraded.size;
+  }
+
+  /** Forgets per-endpoint state that no snapshot needs (call after a swap). */
+  retainEndpoints(snapshot: Snapshot): void {
+    const keys = new Set<string>();
+    for (const target of snapshot.targets) for (const endpoint of target.endpoints) keys.add(endpoint.key);
+    this.health.retain(keys);
+    this.pools.retain(keys);
+  }
+
+  handleRequest(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
+    const started = process.hrtime.bigint();
+    if (this.closing) res.shouldKeepAlive = false;
+    const snapshot = this.options.snapshots.current();
+    const host = req.headers.host ?? "";
+    const { path: rawPath, query } = splitTarget(req.url ?? "/");
+    if (!snapshot) {
+      this.finishOwn(req, res, started, null, "notReady");
+      return;
+    }
+    if (rawPath === "" || (rawPath[0] !== "/" && !/^https?:\/\//i.test(rawPath))) {
+      this.finishOwn(req, res, started, null, "badRequest");
+      return;
+    }
+    const route = snapshot.table.match(host, rawPath);
+    if (!route) {
+      this.finishOwn(req, res, started, null, "noRoute");
+      return;
+    }
+    const target = snapshot.targets[route.id]!;
+    const hostParts = splitHost(host);
+    if (
+      !secure &&
+      target.options.sslRedirect &&
+      hostParts.name !== "" &&
+      snapshot.table.tlsSecretFor(hostParts.name)
+    ) {
+      const port =
+        hostParts.port !== "" && this.redirectHttpsPort !== 443 ? `:${this.redirectHttpsPort}` : "";
+      const location = `https://${hostParts.name}${port}${rawPath}${query}`;
+      res.setHeader("location", location);
+      this.observe(req, res, started, target, null, () =>
+        sendPlain(res, 308, `308 Permanent Redirect: ${location}\n`),
+      );
+      return;
+    }
+    if (target.problem) {
+      this.finishOwn(req, res, started, target, "backendUnavailable");
+      return;
+    }
+    if (target.endpoints.length === 0) {
+      this.options.metrics?.upstreamError("no_endpoints");
+      this.finishOwn(req, res, started, target, "noEndpoints");
+      return;
+    }
+    const max = target.options.maxBodyBytes;
+    const contentLength = req.headers["content-length"];
+    if (max > 0 && contentLength !== undefined && Number(contentLength) > max) {
+      res.shouldKeepAlive = false;
+      this.finishOwn(req, res, started, target, "bodyTooLarge");
+      return;
+    }
+    const normalized = normalizeRequestPath(rawPath);
+    const rewrite = target.options.rewriteTarget;
+    const path = (rewrite !== null ? rewritePath(route, normalized, rewrite) : normalized) + query;
+    const head = buildForwardedHead({
+      rawHeaders: req.rawHeaders,
+      remoteAddress: req.socket.remoteAddress ?? "",
+      trusted: this.trusted.trusts(req.socket.remoteAddress),
+      proto: secure ? "https" : "http",
+      host,
+      port: req.socket.localPort ?? 0,
+    });
+    const cookie = target.options.affinityCookie;
+    const exchange: Exchange = {
+      req,
+      res,
+      target,
+      method: req.method ?? "GET",
+      path,
+      headers: head.headers,
+      requestId: head.requestId,
+      secure,
+      servername: hostParts.name.startsWith("[") ? "" : hostParts.name,
+      affinity: cookie !== null ? readCookie(req.headers.cookie, cookie) : null,
+      hasBody:
+        contentLength !== undefined ? contentLength !== "0" : req.headers["transfer-encoding"] !== undefined,
+      started,
+      endpoint: null,
+      attempts: 0,
+      exclude: null,
+      lastFailure: null,
+    };
+    res.once("close", () => this.recordDone(exchange));
+    this.attempt(exchange);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
+    proxyWebSocket(
+      {
+        snapshot: this.options.snapshots.current(),
+        picker: this.picker,
+        health: this.health,
+        trusted: this.trusted,
+        logger: this.options.logger,
+        metrics: this.options.metrics,
+        tunnels: this.upgraded,
+        closing: this.closing,
+      },
+      req,
+      socket,
+      head,
+      secure,
+    );
+  }
+
+  private attempt(exchange: Exchange): void {
+    const { req, res, target } = exchange;
+    const endpoint = this.picker.pick(target, exchange.exclude, exchange.affinity);
+    if (endpoint === null) {
+      sendProxyError(res, reasonFor(exchange.lastFailure), exchange.requestId);
+      return;
+    }
+    exchange.endpoint = endpoint;
+    exchange.attempts++;
+    const options = target.options;
+    const secureUpstream = options.backendProtocol === "HTTPS";
+    const pool = this.pools.get(endpoint, secureUpstream, options.connectTimeoutMs, exchange.servername);
+    const body = exchange.hasBody
+      ? new ForwardedBody(req, options.maxBodyBytes, options.sendTimeoutMs)
+      : null;
+    const abort = new AbortController();
+    let settled = false;
+    const onClientClose = (): void => {
+      if (!res.writableFinished) abort.abort();
+    };
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      this.health.end(endpoint.key);
+      return true;
+    };
+    res.once("close", onClientClose);
+    this.health.begin(endpoint.key);
+
+    pool
+      .request({
+        method: exchange.method as Dispatcher.HttpMethod,
+        path: exchange.path,
+        headers: exchange.headers,
+        body,
+        headersTimeout: options.readTimeoutMs,
+        bodyTimeout: options.readTimeoutMs,
+        signal: abort.signal,
+      })
+      .then(
+        (response) => {
+          if (settled || res.destroyed) {
+            settle();
+            response.body.destroy();
+            return;
+          }
+          this.health.connected(endpoint.key);
+          const headers = flattenResponseHeaders(response.headers);
+          if (options.affinityCookie !== null && exchange.affinity !== endpoint.cookieId) {
+            headers.push(
+              "Set-Cookie",
+              affinitySetCookie(options.affinityCookie, endpoint.cookieId, exchange.secure),
+            );
+          }
+          if (this.closing) res.shouldKeepAlive = false;
+          res.writeHead(response.statusCode, headers);
+          response.body.once("end", () => settle());
+          response.body.once("error", (error: Error) => {
+            if (settle() && !abort.signal.aborted) {
+              this.options.metrics?.upstreamError(classifyUpstreamError(error, true));
+            }
+            res.destroy();
+          });
+          response.body.pipe(res);
+        },
+        (error: unknown) => {
+          res.removeListener("close", onClientClose);
+          if (!settle() || abort.signal.aborted) return;
+          this.failed(exchange, endpoint, error, body);
+        },
+      );
+  }
+
+  private failed(
+    exchange: Exchange,
+    endpoint: UpstreamEndpoint,
+    error: unknown,
+    body: ForwardedBody | null,
+  ): void {
+    const { res, target } = exchange;
+    if (error instanceof BodyTooLargeError) {
+      res.shouldKeepAlive = false;
+      sendProxyError(res, "bodyTooLarge", exchange.requestId);
+      return;
+    }
+    if (error instanceof UpstreamTimeoutError && error.kind === "send_timeout") {
+      res.shouldKeepAlive = false;
+      sendProxyError(res, "bodyTimeout", exchange.requestId);
+      return;
+    }
+    const connectFailure = isConnectFailure(error);
+    const kind = classifyUpstreamError(error, !connectFailure);
+    exchange.lastFailure = kind;
+    this.options.metrics?.upstreamError(kind);
+    if (connectFailure) {
+      const ejectedMs = this.health.connectFailed(endpoint.key);
+      if (ejectedMs > 0) {
+        this.options.logger.warn(
+          { endpoint: endpoint.key, service: target.serviceLabel, ejectedMs },
+          "upstream endpoint ejected after consecutive connect failures",
+        );
+      }
+    }
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    // A connection that failed sent nothing; a reset before any body byte was read is safe to replay when the
+    // method is idempotent (typically a keep-alive connection the upstream closed at that moment).
+    const replayable = kind === "reset" && !(body?.started ?? false) && isIdempotent(exchange.method);
+    if ((connectFailure || replayable) && exchange.attempts < MAX_ATTEMPTS) {
+      if (connectFailure) (exchange.exclude ??= new Set()).add(endpoint.key);
+      this.options.logger.debug(
+        { endpoint: endpoint.key, kind, requestId: exchange.requestId },
+        "retrying upstream",
+      );
+      this.attempt(exchange);
+      return;
+    }
+    this.options.logger.warn(
+      {
+        endpoint: endpoint.key,
+        service: target.serviceLabel,
+        kind,
+        requestId: exchange.requestId,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      "upstream request failed",
+    );
+    sendProxyError(res, reasonFor(kind), exchange.requestId);
+  }
+
+  private finishOwn(
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: bigint,
+    target: RouteTarget | null,
+    reason: ProxyReason,
+  ): void {
+    this.observe(req, res, started, target, null, () => sendProxyError(res, reason));
+  }
+
+  private observe(
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: bigint,
+    target: RouteTarget | null,
+    endpoint: UpstreamEndpoint | null,
+    send: () => void,
+  ): void {
+    res.once("close", () => this.record(req, res, started, target, endpoint, null));
+    send();
+  }
+
+  private recordDone(exchange: Exchange): void {
+    this.record(
+      exchange.req,
+      exchange.res,
+      exchange.started,
+      exchange.target,
+      exchange.endpoint,
+      exchange.requestId,
+    );
+  }
+
+  private record(
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: bigint,
+    target: RouteTarget | null,
+    endpoint: UpstreamEndpoint | null,
+    requestId: string | null,
+  ): void {
+    const status = res.headersSent ? res.statusCode : 499;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.options.metrics?.observeRequest(
+      target?.ingressLabel ?? "",
+      target?.serviceLabel ?? "",
+      status,
+      seconds,
+    );
+    if (this.options.accessLog) {
+      this.options.logger.info(
+        {
+          requestId,
+          method: req.method,
+          host: req.headers.host,
+          path: req.url,
+          status,
+          ms: Math.round(seconds * 10_000) / 10,
+          ingress: target?.ingressLabel,
+          service: target?.serviceLabel,
+          upstream: endpoint?.key,
+          client: req.socket.remoteAddress,
+        },
+        "access",
+      );
+    }
+  }
+}

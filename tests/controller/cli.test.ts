@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { UsageError } from "../../sdk/cli/exit-codes";
+import { parseControllerFlags } from "../../sdk/cli/controller";
+import { request, upstreamName } from "../helpers/http-client";
+import { refusedPort, startUpstream } from "../helpers/upstreams";
+
+const root = join(__dirname, "../..");
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await refusedPort());
+  return [...ports];
+}
+
+/** Resolves once the controller's readyz answers 200 (polling: readiness is in another process); rejects if it exits. */
+async function waitReady(child: ChildProcess, healthPort: number): Promise<void> {
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error("controller exited before it was ready");
+    {
+      const ok = await request({ port: healthPort, path: "/readyz", timeoutMs: 1_000 }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+describe("ingress-kit controller command", () => {
+  it("parses every flag with its default", () => {
+    const flags = parseControllerFlags([]);
+    assert.deepEqual(
+      { ...flags, workers: flags.workers },
+      {
+        ingressClass: "ingress-kit",
+        manifests: undefined,
+        namespace: undefined,
+        kubeconfig: undefined,
+        httpPort: 8080,
+        httpsPort: 8443,
+        healthPort: 10254,
+        workers: 1,
+        trustedProxies: [],
+        accessLog: false,
+        shutdownTimeoutMs: 30_000,
+        listen: "0.0.0.0",
+        publishService: undefined,
+        publishAddress: undefined,
+      },
+    );
+    const custom = parseControllerFlags([
+      "--ingress-class=edge",
+      "--manifests",
+      "routes/",
+      "--http-port=80",
+      "--trusted-proxies",
+      "10.0.0.0/8, 192.168.0.0/16",
+      "--access-log",
+      "--shutdown-timeout=2.5",
+      "--workers=3",
+    ]);
+    assert.equal(custom.ingressClass, "edge");
+    assert.equal(custom.manifests, "routes/");
+    assert.equal(custom.httpPort, 80);
+    assert.deepEqual(custom.trustedProxies, ["10.0.0.0/8", "192.168.0.0/16"]);
+    assert.equal(custom.accessLog, true);
+    assert.equal(custom.shutdownTimeoutMs, 2500);
+    assert.equal(custom.workers, 3);
+    assert.ok(parseControllerFlags(["--workers=auto"]).workers >= 1);
+    // Container args written for the bare CLI repeat the subcommand; the image's entry point already has it.
+    assert.equal(parseControllerFlags(["controller", "--ingress-class", "public"]).ingressClass, "public");
+  });
+
+  it("rejects wrong flags with a usage error naming the value", () => {
+    for (const [argv, pattern] of [
+      [["--http-port=http"], /--http-port "http" is not a port/],
+      [["--workers=-1"], /--workers "-1"/],
+      [["--shutdown-timeout=soon"], /--shutdown-timeout "soon"/],
+      [["--bogus"], /bogus/],
+      [["--ingress-class=Not_A_Name"], /--ingress-class "Not_A_Name"/],
+      [["--publish-service=just-a-name"], /--publish-service "just-a-name" is not namespace\/name/],
+    ] as const) {
+      assert.throws(
+        () => parseControllerFlags([...argv]),
+        (error: unknown) => error instanceof UsageError && pattern.test(error.message),
+      );
+    }
+  });
+
+  for (const workers of ["1", "2"]) {
+    it(`serves routes from --manifests with --workers ${workers} and exits 0 on SIGTERM`, async (t) => {
+      const upstream = await startUpstream("hello");
+      t.after(() => upstream.close());
+      const dir = await mkdtemp(join(tmpdir(), "ingress-kit-cli-"));
+      t.after(() => rm(dir, { recursive: true, force: true }));
+      const fixture = await readFile(join(root, "tests/fixtures/controller-cli.yaml"), "utf8");
+      await writeFile(join(dir, "routes.yaml"), fixture.replaceAll("UPSTREAM_PORT", String(upstream.port)));
+      const [httpPort, httpsPort, healthPort] = (await freePorts(3)) as [number, number, number];
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(root, "tests/helpers/run-controller-cli.ts"),
+          "--ingress-class=local",
+          `--manifests=${dir}`,
+          "--listen=127.0.0.1",
+          `--http-port=${httpPort}`,
+          `--https-port=${httpsPort}`,
+          `--health-port=${healthPort}`,
+          `--workers=${workers}`,
+          "--shutdown-timeout=5",
+        ],
+        { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "warn" } },
+      );
+      let output = "";
+      child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+      t.after(() => {
+        if (child.exitCode === null) child.kill("SIGKILL");
+      });
+      await waitReady(child, healthPort);
+      for (let i = 0; i < 4; i++) {
+        const response = await request({ port: httpPort, host: "hello.localhost" });
+        assert.equal(response.status, 200, output);
+        assert.equal(upstreamName(response), "hello");
+      }
+      const metrics = await request({ port: healthPort, path: "/metrics" });
+      assert.match(
+        metrics.body,
+        /ingress_kit_requests_total\{ingress="default\/hello",service="default\/hello:http",status_class="2xx"\} [1-9]/,
+      );
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code] = (await exited) as [number | null];
+      assert.equal(code, 0, output);
+    });
+  }
+});
