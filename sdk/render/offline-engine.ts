@@ -1,6 +1,7 @@
 // Runs a Pulumi program with no engine, no CLI and no cluster: Pulumi's own mock runtime in preview mode, with
 // a monitor that records every registration as the program sent it (secrets and unknowns still marked), so
 // the rendered objects show what a real preview would know and hide what it would hide.
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type MockResourceArgs, type MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -41,13 +42,22 @@ const COMPUTED_OUTPUTS: Record<string, string[]> = {
   "tls:index/certRequest:CertRequest": ["certRequestPem"],
 };
 
-function stateFor(args: MockResourceArgs): Record<string, unknown> {
+/**
+ * The name the Kubernetes provider would give an object without `metadata.name`: the resource name and a
+ * suffix. Deterministic here (a hash of type and name), so the objects and every reference to them agree.
+ */
+export function generatedName(type: string, name: string): string {
+  return `${name}-${createHash("sha256").update(`${type}\u0000${name}`).digest("hex").slice(0, 7)}`;
+}
+
+function stateFor(args: MockResourceArgs, generateNames: boolean): Record<string, unknown> {
   const state: Record<string, unknown> = { ...args.inputs };
   for (const output of COMPUTED_OUTPUTS[args.type] ?? []) state[output] = unknownValue;
   if (args.type.startsWith("kubernetes:") && args.custom) {
     const metadata = { ...((args.inputs.metadata as Record<string, unknown> | undefined) ?? {}) };
     // Auto-named objects get a random suffix from the provider: unknown until it runs.
-    if (metadata.name === undefined) metadata.name = unknownValue;
+    if (metadata.name === undefined)
+      {metadata.name = generateNames ? generatedName(args.type, args.name) : unknownValue;}
     state.metadata = metadata;
     state.status = unknownValue;
   }
@@ -86,6 +96,8 @@ export async function runOffline(options: {
   stack: string;
   config: Record<string, string>;
   load: () => unknown;
+  /** Give auto-named Kubernetes objects a name (as a deploy would) instead of leaving it unknown (as a preview does). */
+  generateNames?: boolean;
 }): Promise<OfflineRun> {
   const warnings: string[] = [];
   const errors: string[] = [];
@@ -95,7 +107,7 @@ export async function runOffline(options: {
   const monitor = new RecordingMonitor({
     newResource: (args: MockResourceArgs) => ({
       id: args.custom ? undefined : undefined,
-      state: stateFor(args),
+      state: stateFor(args, options.generateNames === true),
     }),
     call: (_args: MockCallArgs) => ({}),
   });

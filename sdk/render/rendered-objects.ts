@@ -2,7 +2,7 @@
 // unknown values become "(known after deploy)", Pulumi secrets and every Secret's data become "(secret)", and
 // Helm charts are listed as chart, repository, version and values (Pulumi expands them at deploy time).
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import type { RegisteredResource } from "./offline-engine";
+import { generatedName, type RegisteredResource } from "./offline-engine";
 
 export const UNKNOWN = "(known after deploy)";
 export const SECRET = "(secret)";
@@ -90,7 +90,11 @@ function maskSecretData(object: KubernetesObject): void {
   }
 }
 
-export function renderObjects(resources: readonly RegisteredResource[]): RenderedProgram {
+/** `generateNames`: name auto-named objects as a deploy would (see `generatedName`), not "(known after deploy)". */
+export function renderObjects(
+  resources: readonly RegisteredResource[],
+  options: { generateNames?: boolean } = {},
+): RenderedProgram {
   const objects: KubernetesObject[] = [];
   const charts: HelmChartEntry[] = [];
   for (const resource of resources) {
@@ -114,13 +118,14 @@ export function renderObjects(resources: readonly RegisteredResource[]): Rendere
     const object: KubernetesObject = {
       apiVersion: gvk.apiVersion,
       kind: gvk.kind,
-      metadata: {
-        name: `${resource.name}-${UNKNOWN}`,
-        ...((metadata as Record<string, unknown> | undefined) ?? {}),
-      },
+      metadata: { ...((metadata as Record<string, unknown> | undefined) ?? {}) },
       ...rest,
     };
-    if (object.metadata.name === undefined) object.metadata.name = `${resource.name}-${UNKNOWN}`;
+    if (object.metadata.name === undefined) {
+      object.metadata.name = options.generateNames
+        ? generatedName(resource.type, resource.name)
+        : `${resource.name}-${UNKNOWN}`;
+    }
     if (gvk.kind === "Secret") maskSecretData(object);
     objects.push(object);
   }
