@@ -43,9 +43,8 @@ export async function runRender(argv: string[], io: Output): Promise<number> {
 
   // Loaded here, not at the top: check and route must not pay for Pulumi and TypeScript.
   const { loadPulumiProject, ProjectError } = await import("../render/pulumi-project.js");
-  const { typeCheck, registerTypeScriptLoader, TypeScriptErrors } =
-    await import("../render/typescript-program.js");
-  const { runOffline } = await import("../render/offline-engine.js");
+  const { typeCheck, TypeScriptErrors } = await import("../render/typescript-program.js");
+  const { runProgramOffline } = await import("../render/offline-engine.js");
   const { renderObjects } = await import("../render/rendered-objects.js");
 
   let project;
@@ -77,20 +76,7 @@ export async function runRender(argv: string[], io: Output): Promise<number> {
     throw error;
   }
 
-  const unregister = registerTypeScriptLoader(project.dir);
-  let run;
-  try {
-    run = await runOffline({
-      project: project.name,
-      stack: values.stack,
-      config,
-      // The program is CommonJS loaded through the TypeScript hook, as Pulumi's Node.js language host loads it.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      load: () => require(project.entry),
-    });
-  } finally {
-    unregister();
-  }
+  const run = await runProgramOffline(project, { stack: values.stack, config });
   for (const warning of run.warnings) writeLine(io.err, `warning: ${warning}`);
   if (run.errors.length > 0) {
     for (const error of run.errors) writeLine(io.err, `error: ${error}`);

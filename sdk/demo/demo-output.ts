@@ -29,13 +29,14 @@ export function printResults(
       .join("  ")
       .trimEnd(),
   );
-  for (const row of rows)
-    {out(
+  for (const row of rows) {
+    out(
       row
         .map((cell, i) => pad(cell, widths[i]!))
         .join("  ")
         .trimEnd(),
-    );}
+    );
+  }
   for (const check of roundRobin) {
     out(
       `${check.ok ? "✔" : "✖"} round robin on ${check.service}: answered by ${check.seen.join(", ") || "nobody"} (replicas: ${check.expected.join(", ")})`,

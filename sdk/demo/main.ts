@@ -12,10 +12,9 @@ import { createLogger } from "../controller/logger";
 import { FileSource } from "../controller/sources/file-source";
 import type { ServiceObject } from "../controller/sources/objects";
 import type { IngressObject } from "../matcher";
-import { runOffline } from "../render/offline-engine";
+import { runProgramOffline } from "../render/offline-engine";
 import { renderObjects, type KubernetesObject } from "../render/rendered-objects";
 import { loadPulumiProject } from "../render/pulumi-project";
-import { registerTypeScriptLoader } from "../render/typescript-program";
 import { issueCertificate } from "../x509/issue-certificate";
 import { startDemoBackend, stopDemoBackends, type DemoBackend } from "./demo-backends";
 import { endpointSlicesFor, tlsSecretsFor } from "./demo-cluster";
@@ -78,20 +77,11 @@ export async function runDemo(
   // 1. The program, rendered offline with the bundled controller as its gateway.
   out(`▸ rendering ${values.program} offline (controller=builtin), validated as in pulumi preview`);
   const project = loadPulumiProject(values.program);
-  const unregister = registerTypeScriptLoader(project.dir);
-  let run;
-  try {
-     
-    run = await runOffline({
-      project: project.name,
-      stack: "demo",
-      config: { [`${project.name}:controller`]: "builtin" },
-      generateNames: true,
-      load: () => require(project.entry),
-    });
-  } finally {
-    unregister();
-  }
+  const run = await runProgramOffline(project, {
+    stack: "demo",
+    config: { [`${project.name}:controller`]: "builtin" },
+    generateNames: true,
+  });
   for (const warning of run.warnings) out(`  warning: ${warning}`);
   if (run.errors.length > 0) {
     for (const error of run.errors) out(`  error: ${error}`);
@@ -251,15 +241,16 @@ function demoRequests(ingresses: readonly IngressObject[]): DemoRequest[] {
         expectStatus: 200,
         expectService: service,
       });
-      if (tls)
-        {requests.push({
+      if (tls) {
+        requests.push({
           scheme: "http",
           host: rule.host,
           path: "/",
           shows: "redirect to HTTPS",
           expectStatus: 308,
           expectService: null,
-        });}
+        });
+      }
     }
   }
   requests.push({

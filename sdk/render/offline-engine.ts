@@ -2,6 +2,7 @@
 // a monitor that records every registration as the program sent it (secrets and unknowns still marked), so
 // the rendered objects show what a real preview would know and hide what it would hide.
 import { createHash } from "node:crypto";
+import { registerTypeScriptLoader } from "./typescript-program";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type MockResourceArgs, type MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -56,8 +57,9 @@ function stateFor(args: MockResourceArgs, generateNames: boolean): Record<string
   if (args.type.startsWith("kubernetes:") && args.custom) {
     const metadata = { ...((args.inputs.metadata as Record<string, unknown> | undefined) ?? {}) };
     // Auto-named objects get a random suffix from the provider: unknown until it runs.
-    if (metadata.name === undefined)
-      {metadata.name = generateNames ? generatedName(args.type, args.name) : unknownValue;}
+    if (metadata.name === undefined) {
+      metadata.name = generateNames ? generatedName(args.type, args.name) : unknownValue;
+    }
     state.metadata = metadata;
     state.status = unknownValue;
   }
@@ -160,4 +162,25 @@ function describeError(error: unknown): string {
     return error.message;
   }
   return String(error);
+}
+
+/**
+ * Loads a TypeScript Pulumi program from its entry file (CommonJS through the TypeScript hook, as Pulumi's
+ * Node.js language host loads it) and runs it offline.
+ */
+export async function runProgramOffline(
+  program: { name: string; entry: string; dir: string },
+  options: { stack: string; config: Record<string, string>; generateNames?: boolean },
+): Promise<OfflineRun> {
+  const unregister = registerTypeScriptLoader(program.dir);
+  try {
+    return await runOffline({
+      project: program.name,
+      ...options,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      load: () => require(program.entry),
+    });
+  } finally {
+    unregister();
+  }
 }
