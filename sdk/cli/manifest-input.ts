@@ -3,7 +3,7 @@
 // Every object keeps where it came from (file and line), so messages can point at it.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Node } from "yaml";
+import { parseManifests } from "../manifests/parse-manifests";
 
 export interface ManifestObject {
   readonly object: unknown;
@@ -38,44 +38,17 @@ function listFiles(path: string): string[] {
     });
 }
 
-function isListKind(value: unknown): value is { kind: string; items: unknown[] } {
-  if (typeof value !== "object" || value === null) return false;
-  const { kind, items } = value as { kind?: unknown; items?: unknown };
-  return typeof kind === "string" && kind.endsWith("List") && Array.isArray(items);
-}
-
 /** Parses one manifest text into objects, or reports why it cannot be read. */
-export function parseManifests(
+export function parseManifestText(
   text: string,
   file: string,
 ): { objects: ManifestObject[]; error?: UnreadableInput } {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-  const list = Array.isArray(documents) ? documents : [documents];
-  const objects: ManifestObject[] = [];
-  for (const document of list) {
-    const error = document.errors[0];
-    if (error) {
-      const where = error.linePos?.[0];
-      const position = where ? `:${where.line}:${where.col}` : "";
-      return { objects: [], error: { file, message: `${file}${position}: ${error.message.split("\n")[0]}` } };
-    }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
-    const contents = document.contents as Node | null;
-    const lineOf = (node: Node | null | undefined) =>
-      node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-    if (isListKind(value)) {
-      const itemsNode = isMap(contents) ? contents.get("items", true) : undefined;
-      value.items.forEach((item, i) => {
-        const node = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
-        objects.push({ object: item, file, line: lineOf(node ?? contents) });
-      });
-    } else {
-      objects.push({ object: value, file, line: lineOf(contents) });
-    }
+  const parsed = parseManifests(text);
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    return { objects: [], error: { file, message: `${file}:${line}:${column}: ${message}` } };
   }
-  return { objects };
+  return { objects: parsed.values.map(({ value, line }) => ({ object: value, file, line })) };
 }
 
 /** Reads every path ("-" is standard input, given as `stdinText`). */
@@ -107,7 +80,7 @@ export function readManifests(paths: readonly string[], readStdin: () => string)
         unreadable.push({ file: source.file, message: `${source.file}: ${describeFsError(error)}` });
         continue;
       }
-      const parsed = parseManifests(text, source.file);
+      const parsed = parseManifestText(text, source.file);
       if (parsed.error) unreadable.push(parsed.error);
       else objects.push(...parsed.objects);
     }
