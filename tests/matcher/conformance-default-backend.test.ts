@@ -4,8 +4,9 @@
 // and it answers whatever no rule matches, for every host.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compileRoutes, type CompileOptions, type RouteTable } from "../../sdk/matcher";
+import { compileRoutes, type CompileOptions } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
+import { servedBy } from "../helpers/route-assertions";
 
 interface Case {
   readonly name: string;
@@ -16,14 +17,6 @@ interface Case {
   readonly servedBy: string | null;
   /** Where the case comes from: a conformance scenario, the Kubernetes docs, or one of our decisions. */
   readonly source: string;
-}
-
-/** `service:port` of the backend serving the request, or null. */
-function servedBy(table: RouteTable, host: string, path: string): string | null {
-  const route = table.match(host, path);
-  if (route === null) return null;
-  const service = route.backend.service;
-  return `${service?.name}:${service?.port?.number ?? service?.port?.name}`;
 }
 
 function runCases(fixture: string, cases: readonly Case[]): void {

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { compileRoutes, type RouteTable } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
+import { servedBy } from "../helpers/route-assertions";
 
 interface Case {
   readonly name: string;
@@ -25,14 +26,6 @@ interface TlsCase {
   /** `namespace/secretName`, or null when no TLS entry covers the name. */
   readonly secret: string | null;
   readonly source: string;
-}
-
-/** `service:port` of the backend serving the request, or null. */
-function servedBy(table: RouteTable, host: string, path: string): string | null {
-  const route = table.match(host, path);
-  if (route === null) return null;
-  const service = route.backend.service;
-  return `${service?.name}:${service?.port?.number ?? service?.port?.name}`;
 }
 
 /** `namespace/secretName` of the TLS secret serving an SNI name, or null. */

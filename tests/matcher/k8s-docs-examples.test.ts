@@ -3,8 +3,9 @@
 // virtual hosting, hostname wildcards, resource backend, single Service, minimal Ingress).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compileRoutes, type CompileOptions, type RouteTable } from "../../sdk/matcher";
+import { compileRoutes, type CompileOptions } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
+import { servedBy } from "../helpers/route-assertions";
 
 interface Case {
   readonly name: string;
@@ -15,15 +16,6 @@ interface Case {
   readonly servedBy: string | null;
   /** The docs row or section the case comes from. */
   readonly source: string;
-}
-
-/** `service:port` or `resource Kind/name` of the backend serving the request, or null. */
-function servedBy(table: RouteTable, host: string, path: string): string | null {
-  const route = table.match(host, path);
-  if (route === null) return null;
-  const { service, resource } = route.backend;
-  if (resource !== undefined) return `resource ${resource.kind}/${resource.name}`;
-  return `${service?.name}:${service?.port?.number ?? service?.port?.name}`;
 }
 
 function runCases(fixture: string, cases: readonly Case[]): void {
