@@ -274,7 +274,7 @@ export class IngressGateway extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** The controller's Service in `namespace`. */
   public readonly serviceName: pulumi.Output<string>;
-  /** The load balancer IP or hostname once known; undefined for NodePort/ClusterIP Services and during preview. */
+  /** The load balancer IP or hostname once known (unknown during preview); undefined for NodePort/ClusterIP Services. */
   public readonly address: pulumi.Output<string | undefined>;
   /** The controller kind, e.g. `"traefik"`. */
   public readonly controller: pulumi.Output<string>;

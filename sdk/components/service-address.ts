@@ -10,7 +10,7 @@ export function addressOf(status: k8s.types.output.core.v1.ServiceStatus | undef
 
 /**
  * The address of a chart's Service, read after the chart during an update. During preview the Service may not
- * exist yet, so the address is undefined there; it is filled in by `pulumi up`. Only LoadBalancer Services get one.
+ * exist yet, so the address is unknown there; `pulumi up` fills it in. Only LoadBalancer Services get one.
  */
 export function readServiceAddress(
   name: string,
@@ -20,7 +20,9 @@ export function readServiceAddress(
   parent: pulumi.Resource,
   after: pulumi.Resource,
 ): pulumi.Output<string | undefined> {
-  if (serviceType !== "LoadBalancer" || pulumi.runtime.isDryRun()) return pulumi.output(undefined);
+  if (serviceType !== "LoadBalancer") return pulumi.output(undefined);
+  // During preview the Service may not exist yet: the address is shown as unknown and read by `pulumi up`.
+  if (pulumi.runtime.isDryRun()) return pulumi.output(pulumi.unknown as unknown as string | undefined);
   const service = k8s.core.v1.Service.get(`${name}-service`, `${namespace}/${serviceName}`, {
     parent,
     dependsOn: [after],

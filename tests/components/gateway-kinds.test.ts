@@ -198,7 +198,7 @@ describe("builtin kind", () => {
     assert.equal(mocks.ofType(Types.chartV4).length + mocks.ofType(Types.releaseV3).length, 0);
   });
 
-  test("the ClusterRole grants read on routing inputs and update on ingresses/status only", async () => {
+  test("the ClusterRole grants read on routing inputs, update on ingresses/status and Events, nothing more", async () => {
     new sdk.IngressGateway("internal", { controller: "builtin" });
     await settle();
     const rules = mocks.one(Types.clusterRole, "internal-controller").inputs.rules as Values[];
@@ -208,6 +208,8 @@ describe("builtin kind", () => {
       ),
     );
     assert.deepEqual(grants.sort(), [
+      "core/events:create",
+      "core/events:patch",
       "core/secrets:get",
       "core/secrets:list",
       "core/secrets:watch",
@@ -220,6 +222,7 @@ describe("builtin kind", () => {
       "networking.k8s.io/ingressclasses:get",
       "networking.k8s.io/ingressclasses:list",
       "networking.k8s.io/ingressclasses:watch",
+      "networking.k8s.io/ingresses/status:patch",
       "networking.k8s.io/ingresses/status:update",
       "networking.k8s.io/ingresses:get",
       "networking.k8s.io/ingresses:list",

@@ -324,6 +324,15 @@ export function describeValidation(mode: "preview" | "update"): void {
       });
     }
 
+    test("a failing gateway creates no child", async () => {
+      errorOf(() => new sdk.IngressGateway("public", { controller: "nginx", replicas: 0 }));
+      await settle();
+      assert.deepEqual(
+        mocks.resources.filter((r) => r.type !== "ingress-kit:index:IngressGateway").map((r) => r.type),
+        [],
+      );
+    });
+
     test("a failing route creates no Ingress", () => {
       errorOf(() => CASES[0]!.build(sdk));
       assert.equal(mocks.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);

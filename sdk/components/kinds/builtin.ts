@@ -68,14 +68,17 @@ export function buildBuiltinArgs(ingressClassName: string, publishService?: stri
   ];
 }
 
-/** What the controller may do, and nothing more: read routing inputs, write Ingress status. */
+/** What the controller may do, and nothing more: read routing inputs, write Ingress status, report Events. */
 export function buildBuiltinRbacRules(): k8s.types.input.rbac.v1.PolicyRule[] {
   const read = ["get", "list", "watch"];
   return [
     { apiGroups: [""], resources: ["services", "secrets"], verbs: read },
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: read },
     { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: read },
-    { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update"] },
+    // The controller writes status with a PATCH (patchNamespacedIngressStatus); update covers a PUT.
+    { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["update", "patch"] },
+    // Warning Events for Ingresses the controller cannot serve (sdk/controller/sources/kube-source.ts).
+    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
   ];
 }
 
