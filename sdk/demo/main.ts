@@ -158,7 +158,7 @@ export async function runDemo(
   );
 
   // 5. Live requests.
-  const requests = demoRequests(ingresses);
+  const requests = demoRequests(ingresses, backends);
   const results = await runDemoRequests(
     { httpPort: controller.httpPort!, httpsPort: controller.httpsPort!, caCertificate: ca.cert },
     requests,
@@ -216,35 +216,33 @@ function routedDeployments(objects: readonly KubernetesObject[], ingresses: read
     }));
 }
 
-function demoRequests(ingresses: readonly IngressObject[]): DemoRequest[] {
+function demoRequests(ingresses: readonly IngressObject[], backends: readonly DemoBackend[]): DemoRequest[] {
   const requests: DemoRequest[] = [];
   for (const ingress of ingresses) {
     for (const rule of ingress.spec?.rules ?? []) {
       const service = rule.http?.paths?.[0]?.backend?.service?.name ?? null;
       if (!rule.host || !service) continue;
-      const tls = (ingress.spec?.tls ?? []).some((t) => t.hosts?.includes(rule.host!));
+      const host = rule.host;
+      const tls = (ingress.spec?.tls ?? []).some((t) => t.hosts?.includes(host));
       const scheme = tls ? "https" : "http";
-      // Two requests per host: with two replicas, round robin answers each from a different one.
-      requests.push({
-        scheme,
-        host: rule.host,
-        path: "/",
-        shows: `routing by host${tls ? ", TLS" : ""}`,
-        expectStatus: 200,
-        expectService: service,
-      });
-      requests.push({
-        scheme,
-        host: rule.host,
-        path: "/",
-        shows: "round robin",
-        expectStatus: 200,
-        expectService: service,
-      });
+      const shows = `routing by host${tls ? ", TLS" : ""}`;
+      requests.push({ scheme, host, path: "/", shows, expectStatus: 200, expectService: service });
+      // One more request per further replica: round robin answers each from a different one.
+      const replicas = backends.filter((b) => b.service === service).length;
+      for (let i = 1; i < replicas; i++) {
+        requests.push({
+          scheme,
+          host,
+          path: "/",
+          shows: "round robin",
+          expectStatus: 200,
+          expectService: service,
+        });
+      }
       if (tls) {
         requests.push({
           scheme: "http",
-          host: rule.host,
+          host,
           path: "/",
           shows: "redirect to HTTPS",
           expectStatus: 308,

@@ -48,13 +48,17 @@ test("every example folder has index.ts, Pulumi.yaml and README.md, and the numb
   );
 });
 
-test("01-two-services routes api.example.com and www.example.com through one NGINX gateway", async () => {
+test("01-two-services routes api.example.com and www.example.com over TLS through one NGINX gateway", async () => {
   const exports = await run("01-two-services");
   assert.equal(mocks.one(Types.chartV4, "public-controller").inputs.chart, "nginx-ingress");
   const ingresses = ingressesByName();
   assert.deepEqual([...ingresses.keys()].sort(), ["api", "www"]);
   assert.equal(ingresses.get("api")!.spec.rules[0].host, "api.example.com");
   assert.equal(ingresses.get("www")!.spec.rules[0].host, "www.example.com");
+  assert.deepEqual(ingresses.get("api")!.spec.tls, [
+    { hosts: ["api.example.com"], secretName: "api-example-com-tls" },
+  ]);
+  assert.equal(ingresses.get("api")!.spec.rules[0].http.paths[0].backend.service.name, "api");
   assert.equal(await valueOf(exports.ingressClassName as string), "public");
 });
 
