@@ -8,3 +8,4 @@ export {
   type RecordedResource,
   type Values,
 } from "./pulumi-mocks";
+export { settle, valueOf } from "./outputs";

@@ -2,19 +2,18 @@
 // monitor to see every registration a program started.
 import * as pulumi from "@pulumi/pulumi";
 
-/** The value of an Output (or a plain value), resolved. */
-export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
-  return new Promise<T>((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
-}
+export { valueOf } from "../../sdk/testing/outputs";
 
 /** Whether an Output is marked secret. */
 export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
   return pulumi.isSecret(output);
 }
 
-/** Lets pending registrations reach the mocks (they are asynchronous). */
-export async function settle(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+import { settle as settleRounds } from "../../sdk/testing/outputs";
+
+/** Lets pending registrations reach the mocks (they are asynchronous); 5 rounds by default in our tests. */
+export function settle(rounds = 5): Promise<void> {
+  return settleRounds(rounds);
 }
 
 /** The IngressKitError (or other error) a synchronous construction throws; fails the test if it does not throw. */
