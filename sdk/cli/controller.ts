@@ -137,6 +137,12 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
 export async function runControllerCommand(argv: string[]): Promise<number> {
   const flags = parseControllerFlags(argv);
   const logger = createLogger();
+  // A bug must not leave a half-working proxy: log it as one JSON line and exit (Kubernetes or the primary
+  // restarts the process).
+  process.once("uncaughtException", (error) => {
+    logger.fatal({ err: error }, "uncaught exception; exiting");
+    process.exit(1);
+  });
   if (flags.workers > 1 && isPrimaryProcess()) {
     return runPrimary({
       workers: flags.workers,

@@ -39,8 +39,9 @@ export function publishAfterSwap(
   return (snapshot) => {
     const address = addressToPublish(options, source.current());
     if (!address) {
-      if (last !== "none")
+      if (last !== "none") {
         logger.info({ service: options.service }, "no load balancer address to publish yet");
+      }
       last = "none";
       return;
     }

@@ -57,11 +57,15 @@ export interface RunningController {
   shutdown(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string, logger: Logger): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       server.removeListener("error", reject);
+      // Accept errors after listening (EMFILE, ENFILE) are logged; the server keeps accepting when it can.
+      server.on("error", (error: NodeJS.ErrnoException) =>
+        logger.error({ err: error, code: error.code, port }, "listener error"),
+      );
       resolve((server.address() as AddressInfo).port);
     });
   });
@@ -120,12 +124,12 @@ export async function startController(options: ControllerOptions): Promise<Runni
         limits,
         logger,
       });
-      httpsPort = await listen(tls, options.httpsPort, host);
+      httpsPort = await listen(tls, options.httpsPort, host, logger);
       servers.push(tls);
     }
     if (options.httpPort !== null) {
       const plain = createHttpListener(proxy, limits, logger);
-      httpPort = await listen(plain, options.httpPort, host);
+      httpPort = await listen(plain, options.httpPort, host, logger);
       servers.push(plain);
     }
   } catch (error) {

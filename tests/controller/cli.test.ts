@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,23 @@ import { request, upstreamName } from "../helpers/http-client";
 import { refusedPort, startUpstream } from "../helpers/upstreams";
 
 const root = join(__dirname, "../..");
+
+/** Process ids of a process's children (the cluster workers of the primary), from /proc. */
+function workerPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Field 4 (after the parenthesised command) is the parent pid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === parent) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}
 
 async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
@@ -97,7 +115,7 @@ describe("ingress-kit controller command", () => {
   });
 
   for (const workers of ["1", "2"]) {
-    it(`serves routes from --manifests with --workers ${workers} and exits 0 on SIGTERM`, async (t) => {
+    it(`serves routes from --manifests with --workers ${workers}${workers === "2" ? ", replaces a killed worker" : ""} and exits 0 on SIGTERM`, async (t) => {
       const upstream = await startUpstream("hello");
       t.after(() => upstream.close());
       const dir = await mkdtemp(join(tmpdir(), "ingress-kit-cli-"));
@@ -139,6 +157,23 @@ describe("ingress-kit controller command", () => {
         metrics.body,
         /ingress_kit_requests_total\{ingress="default\/hello",service="default\/hello:http",status_class="2xx"\} [1-9]/,
       );
+      if (workers === "2") {
+        // The primary restarts a worker that dies; the other worker keeps serving meanwhile.
+        const before = workerPids(child.pid!);
+        assert.equal(before.length, 2, output);
+        process.kill(before[0]!, "SIGKILL");
+        const response = await request({ port: httpPort, host: "hello.localhost" });
+        assert.equal(response.status, 200, output);
+        const deadline = Date.now() + 30_000;
+        let after = workerPids(child.pid!);
+        while ((after.length < 2 || after.includes(before[0]!)) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          after = workerPids(child.pid!);
+        }
+        assert.equal(after.length, 2, output);
+        assert.ok(!after.includes(before[0]!));
+        await waitReady(child, healthPort);
+      }
       const exited = once(child, "exit");
       child.kill("SIGTERM");
       const [code] = (await exited) as [number | null];

@@ -4,6 +4,7 @@
 //   /body                  reads the body, answers {"name", "bytes"}
 //   /hold                  answers only when release() is called (waitForHeld() resolves when one arrives)
 //   /never                 never answers
+//   /big?bytes=N           N bytes of a repeating pattern, chunked
 //   Upgrade: websocket     a WebSocket echo: each text frame comes back as "<name>:<text>"
 import { once } from "node:events";
 import http from "node:http";
@@ -87,6 +88,25 @@ export async function startUpstream(
     }
     if (url.startsWith("/hold")) return upstream.hold(() => reply(200, echo()));
     if (url.startsWith("/never")) return;
+    const big = /^\/big\?bytes=(\d+)/.exec(url);
+    if (big) {
+      let left = Number(big[1]);
+      const chunk = Buffer.alloc(64 * 1024, "0123456789abcdef");
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      const pump = (): void => {
+        while (left > 0) {
+          const piece = chunk.subarray(0, Math.min(left, chunk.length));
+          left -= piece.length;
+          if (!res.write(piece)) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
     req.resume();
     reply(200, echo());
   };
@@ -108,7 +128,8 @@ export async function startUpstream(
     upstream.sockets.add(socket);
     socket.write(
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nX-Upstream: ${name}\r\n\r\n`,
+        `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nX-Upstream: ${name}\r\n` +
+        `X-Seen-Forwarded-Proto: ${String(req.headers["x-forwarded-proto"])}\r\n\r\n`,
     );
     let buffered = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {

@@ -130,24 +130,6 @@ export function buildForwardedHead(context: ForwardingContext): ForwardedHead {
   return { headers, requestId: id };
 }
 
-/** The upstream's response headers minus hop-by-hop ones, for `res.writeHead(status, headers)`. */
-export function filterResponseHeaders(rawHeaders: readonly string[]): string[] {
-  let connectionTokens: Set<string> | null = null;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === "connection") {
-      connectionTokens ??= new Set();
-      for (const token of rawHeaders[i + 1]!.split(",")) connectionTokens.add(token.trim().toLowerCase());
-    }
-  }
-  const headers: string[] = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const lower = rawHeaders[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || connectionTokens?.has(lower)) continue;
-    headers.push(rawHeaders[i]!, rawHeaders[i + 1]!);
-  }
-  return headers;
-}
-
 /** undici's response headers (lower-case names, arrays for repeated ones) minus hop-by-hop ones, as a raw list. */
 export function flattenResponseHeaders(headers: Record<string, string | string[] | undefined>): string[] {
   const connection = headers["connection"];

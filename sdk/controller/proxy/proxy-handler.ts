@@ -3,6 +3,7 @@
 // endpoint when connecting fails, stream the response back. Listeners (node:http today, maybe a faster HTTP layer
 // later) only call handleRequest/handleUpgrade.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
@@ -25,6 +26,7 @@ import {
   isIdempotent,
   isConnectFailure,
 } from "./upstream";
+import { UpstreamExchange } from "./upstream-exchange";
 import { proxyWebSocket } from "./websocket";
 
 export interface SnapshotReader {
@@ -214,7 +216,8 @@ export class ProxyHandler {
       headers: head.headers,
       requestId: head.requestId,
       secure,
-      servername: hostParts.name.startsWith("[") ? "" : hostParts.name,
+      // SNI for HTTPS backends: the client's host name (never an IP literal, which SNI does not allow).
+      servername: isIP(hostParts.name) !== 0 || hostParts.name.startsWith("[") ? "" : hostParts.name,
       affinity: cookie !== null ? readCookie(req.headers.cookie, cookie) : null,
       hasBody:
         contentLength !== undefined ? contentLength !== "0" : req.headers["transfer-encoding"] !== undefined,
@@ -262,62 +265,33 @@ export class ProxyHandler {
     const body = exchange.hasBody
       ? new ForwardedBody(req, options.maxBodyBytes, options.sendTimeoutMs)
       : null;
-    const abort = new AbortController();
-    let settled = false;
-    const onClientClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      this.health.end(endpoint.key);
-      return true;
-    };
-    res.once("close", onClientClose);
     this.health.begin(endpoint.key);
-
-    pool
-      .request({
+    const handler = new UpstreamExchange(res, endpoint, body, {
+      responseHeaders: (picked, headers) => {
+        this.health.connected(picked.key);
+        const raw = flattenResponseHeaders(headers);
+        if (options.affinityCookie !== null && exchange.affinity !== picked.cookieId) {
+          raw.push("Set-Cookie", affinitySetCookie(options.affinityCookie, picked.cookieId, exchange.secure));
+        }
+        if (this.closing) res.shouldKeepAlive = false;
+        return raw;
+      },
+      settled: (picked) => this.health.end(picked.key),
+      failedBeforeResponse: (picked, error, sent) => this.failed(exchange, picked, error, sent),
+      failedDuringResponse: (error) =>
+        this.options.metrics?.upstreamError(classifyUpstreamError(error, true)),
+    });
+    pool.dispatch(
+      {
         method: exchange.method as Dispatcher.HttpMethod,
         path: exchange.path,
         headers: exchange.headers,
         body,
         headersTimeout: options.readTimeoutMs,
         bodyTimeout: options.readTimeoutMs,
-        signal: abort.signal,
-      })
-      .then(
-        (response) => {
-          if (settled || res.destroyed) {
-            settle();
-            response.body.destroy();
-            return;
-          }
-          this.health.connected(endpoint.key);
-          const headers = flattenResponseHeaders(response.headers);
-          if (options.affinityCookie !== null && exchange.affinity !== endpoint.cookieId) {
-            headers.push(
-              "Set-Cookie",
-              affinitySetCookie(options.affinityCookie, endpoint.cookieId, exchange.secure),
-            );
-          }
-          if (this.closing) res.shouldKeepAlive = false;
-          res.writeHead(response.statusCode, headers);
-          response.body.once("end", () => settle());
-          response.body.once("error", (error: Error) => {
-            if (settle() && !abort.signal.aborted) {
-              this.options.metrics?.upstreamError(classifyUpstreamError(error, true));
-            }
-            res.destroy();
-          });
-          response.body.pipe(res);
-        },
-        (error: unknown) => {
-          res.removeListener("close", onClientClose);
-          if (!settle() || abort.signal.aborted) return;
-          this.failed(exchange, endpoint, error, body);
-        },
-      );
+      },
+      handler,
+    );
   }
 
   private failed(

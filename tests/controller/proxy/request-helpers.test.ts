@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { affinitySetCookie, readCookie } from "../../../sdk/controller/proxy/affinity-cookie";
+import { flattenResponseHeaders } from "../../../sdk/controller/proxy/forwarded-headers";
 import { rewritePath } from "../../../sdk/controller/proxy/path-rewrite";
 import { splitHost } from "../../../sdk/controller/proxy/proxy-handler";
 import { TrustedProxies } from "../../../sdk/controller/proxy/trusted-proxies";
@@ -56,5 +57,20 @@ describe("request helpers", () => {
     assert.deepEqual(splitHost("shop.test:8080"), { name: "shop.test", port: "8080" });
     assert.deepEqual(splitHost("shop.test"), { name: "shop.test", port: "" });
     assert.deepEqual(splitHost("[::1]:8443"), { name: "[::1]", port: "8443" });
+  });
+
+  it("drops hop-by-hop response headers and those Connection names, and keeps repeated Set-Cookie", () => {
+    assert.deepEqual(
+      flattenResponseHeaders({
+        "content-type": "text/plain",
+        connection: "keep-alive, x-hop",
+        "keep-alive": "timeout=5",
+        "transfer-encoding": "chunked",
+        "x-hop": "1",
+        "set-cookie": ["a=1", "b=2"],
+        "x-kept": "yes",
+      }),
+      ["content-type", "text/plain", "set-cookie", "a=1", "set-cookie", "b=2", "x-kept", "yes"],
+    );
   });
 });

@@ -38,6 +38,10 @@ describe("upstream failures", () => {
           annotations: { "ingress-kit.dev/read-timeout": "0.3" },
           rules: [route("slow.test", "good")],
         }),
+        ingress("big", {
+          annotations: { "ingress-kit.dev/max-body-size": "0" },
+          rules: [route("big.test", "good")],
+        }),
         ingress("small", {
           annotations: { "ingress-kit.dev/max-body-size": "1k" },
           rules: [route("small.test", "good")],
@@ -127,5 +131,21 @@ describe("upstream failures", () => {
       /ingress_kit_requests_total\{ingress="default\/failing",service="default\/refused:80",status_class="5xx"\} [1-9]/,
     );
     assert.equal(upstreamName(await request({ port: harness.httpPort, host: "slow.test" })), "good");
+  });
+
+  it("streams a large response and a large upload intact through the proxy", async () => {
+    const size = 8 * 1024 * 1024 + 123;
+    const download = await request({ port: harness.httpPort, host: "big.test", path: `/big?bytes=${size}` });
+    assert.equal(download.status, 200);
+    assert.equal(Buffer.byteLength(download.body), size);
+    assert.equal(download.body.slice(0, 20), "0123456789abcdef0123");
+    const upload = await request({
+      port: harness.httpPort,
+      host: "big.test",
+      path: "/body",
+      method: "POST",
+      body: Buffer.alloc(3 * 1024 * 1024, "x"),
+    });
+    assert.deepEqual(JSON.parse(upload.body), { name: "good", bytes: 3 * 1024 * 1024 });
   });
 });

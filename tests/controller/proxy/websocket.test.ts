@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import net from "node:net";
+import tls from "node:tls";
 import { after, before, describe, it } from "node:test";
 import { ingress, ingressClass, serviceFor } from "../../helpers/cluster-objects";
 import { startHarness, type Harness } from "../../helpers/controller-harness";
@@ -8,9 +9,11 @@ import { refusedPort, startUpstream, type Upstream } from "../../helpers/upstrea
 import { decodeFrame, encodeTextFrame } from "../../helpers/websocket-frames";
 
 /** Sends a raw upgrade request; resolves with the response head and a reader for what follows. */
-async function upgrade(port: number, host: string, path = "/ws") {
-  const socket = net.connect(port, "127.0.0.1");
-  await once(socket, "connect");
+async function upgrade(port: number, host: string, path = "/ws", secure = false) {
+  const socket = secure
+    ? tls.connect({ host: "127.0.0.1", port, servername: host, rejectUnauthorized: false })
+    : net.connect(port, "127.0.0.1");
+  await once(socket, secure ? "secureConnect" : "connect");
   socket.write(
     `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
@@ -95,5 +98,15 @@ describe("WebSocket upgrades", () => {
     assert.match(dead.head, /^HTTP\/1\.1 502 /);
     await dead.closed;
     assert.match(dead.body(), /could not connect to the upstream/);
+  });
+
+  it("tunnels a WebSocket over TLS (wss) and tells the upstream the scheme was https", async () => {
+    const client = await upgrade(harness.httpsPort, "ws.test", "/secure", true);
+    assert.match(client.head, /^HTTP\/1\.1 101 /);
+    assert.match(client.head, /X-Seen-Forwarded-Proto: https/);
+    client.socket.write(encodeTextFrame("over tls", true));
+    assert.equal(await client.readFrame(), "echo:over tls");
+    client.socket.destroy();
+    await client.closed;
   });
 });
