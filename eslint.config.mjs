@@ -10,7 +10,7 @@ export default tseslint.config(
       "node_modules/",
       "examples/*/node_modules/",
       "coverage/",
-      "tests/fixtures/render-programs/type-error/",
+      "tests/fixtures/render-programs/type-error/", "tests/.readme-tmp/",
     ],
   },
   js.configs.recommended,

@@ -135,6 +135,10 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
 }
 
 export async function runControllerCommand(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(CONTROLLER_USAGE + "\n");
+    return 0;
+  }
   const flags = parseControllerFlags(argv);
   const logger = createLogger();
   // A bug must not leave a half-working proxy: log it as one JSON line and exit (Kubernetes or the primary
