@@ -117,6 +117,12 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
       ),
     );
   }
+  if (ingresses.length === 0 && sorted.removedApi.length === 0) {
+    writeLine(
+      io.out,
+      colour.yellow("note: no Ingress objects in the input (is this the right file or folder?)"),
+    );
+  }
   const scope = `${ingresses.length} Ingress${ingresses.length === 1 ? "" : "es"} in ${input.files.length} file${input.files.length === 1 ? "" : "s"}`;
   const summary =
     findings.length === 0

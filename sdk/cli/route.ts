@@ -1,7 +1,7 @@
 // `ingress-kit route FILE... --host H --path P`: which backend serves a request, the rule that matched, and why
 // it beat every other rule that also matched. Exit 0 when a backend serves it, 1 when nothing does (a 404).
 import { parseArgs } from "node:util";
-import { explainMatch, formatBackend, formatRef, compileRoutes } from "../matcher";
+import { classOf, explainMatch, formatBackend, formatRef, compileRoutes } from "../matcher";
 import { locate, sortObjects } from "./cluster-objects";
 import { ExitCode, UsageError } from "./exit-codes";
 import { readManifests } from "./manifest-input";
@@ -49,6 +49,18 @@ export async function runRoute(argv: string[], io: Output & { readStdin: () => s
   }
   const sorted = sortObjects(input.objects);
   const ingressClass = values["ingress-class"];
+  if (ingressClass === undefined) {
+    // Each controller serves one class: routing the classes together would explain a request no controller sees.
+    const classes = [
+      ...new Set(sorted.ingresses.map((i) => classOf(i.ingress) ?? sorted.defaultClass ?? "(no class)")),
+    ].sort();
+    if (classes.length > 1) {
+      throw new UsageError(
+        `the input holds Ingresses of several classes (${classes.join(", ")}): pass --ingress-class NAME`,
+        ROUTE_USAGE,
+      );
+    }
+  }
   const options =
     ingressClass === undefined ? {} : { ingressClass, isDefaultClass: sorted.defaultClass === ingressClass };
   const objects = sorted.ingresses.map((i) => i.ingress);

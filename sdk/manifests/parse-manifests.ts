@@ -60,7 +60,17 @@ export function parseManifests(text: string): ParseManifestsResult {
   }
   const values: ParsedValue[] = [];
   for (const document of documents) {
-    const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // e.g. an alias bomb: "Excessive alias count indicates a resource exhaustion attack"
+      const line = lineAt(document.contents?.range?.[0]);
+      return {
+        ok: false,
+        error: { line, column: 1, code: "BAD_DOCUMENT", message: (error as Error).message.split("\n")[0]! },
+      };
+    }
     if (value === null || value === undefined) continue;
     const line = lineAt(document.contents?.range?.[0]);
     if (isListKind(value)) {

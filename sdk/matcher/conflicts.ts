@@ -14,7 +14,7 @@ import {
   type TlsEntry,
 } from "./ingress-routes";
 import { normalizeRequestPath, unreachablePathReason } from "./path";
-import { ingressRef } from "./validate";
+import { ingressRef, validateIngress } from "./validate";
 import type { Conflict, ConflictOptions, IngressBackend, IngressObject, ObjectRef } from "./types";
 
 /** Adds Ingresses one at a time and reports what each new one conflicts with, in O(its own routes). */
@@ -126,7 +126,7 @@ function defaultBackendConflict(
 function unreachableConflicts(entries: readonly RouteEntry[]): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const entry of entries) {
-    const why = unreachablePathReason(entry.path);
+    const why = unreachablePathReason(entry.matchPath);
     if (why === null) continue;
     const field = `spec.rules[${entry.ruleIndex}].http.paths[${entry.pathIndex}].path`;
     conflicts.push({
@@ -204,7 +204,8 @@ function compareConflicts(a: Conflict, b: Conflict): number {
 }
 
 /**
- * Every conflict among the given Ingresses. With `ingressClass`, only that class's Ingresses are checked;
+ * Every conflict among the given Ingresses that would be served (those without validation errors). With
+ * `ingressClass`, only that class's Ingresses are checked;
  * without it, each class is checked on its own (routes of different classes never conflict). Non-Ingress
  * objects are ignored. Sorted: errors first, then by host and path. Never throws.
  */
@@ -212,6 +213,9 @@ export function findConflicts(ingresses: readonly unknown[], options: ConflictOp
   const groups = new Map<string, Map<string, IngressObject>>();
   for (const item of Array.isArray(ingresses) ? ingresses : []) {
     if (!isIngressLike(item)) continue;
+    // An Ingress with errors is never served (compileRoutes skips it): it takes no part in conflicts, and
+    // validateIngress reports what is wrong with it.
+    if (validateIngress(item).some((p) => p.severity === "error")) continue;
     const group = groupOf(item, options);
     if (group === null) continue;
     let members = groups.get(group);

@@ -7,7 +7,8 @@ import { belongsToClass } from "./ingress-class";
 import { routeKey, routesOf, sortByPrecedence } from "./ingress-routes";
 import { normalizeRequestPath, pathMatches, prefixKey } from "./path";
 import { compileRoutes } from "./route-table";
-import type { CompileOptions, IngressBackend, ObjectRef, PathType, RouteMatch } from "./types";
+import { ingressRef } from "./validate";
+import type { CompileOptions, IngressBackend, IngressObject, ObjectRef, PathType, RouteMatch } from "./types";
 
 /** A rule that matched the request's host and path but did not win, and why. */
 export interface LosingCandidate {
@@ -58,17 +59,22 @@ export function explainMatch(
   path: string,
   options: CompileOptions = {},
 ): MatchExplanation {
-  const table = compileRoutes(ingresses, options);
+  const objects = Array.isArray(ingresses) ? ingresses : [];
+  const table = compileRoutes(objects, options);
   const match = table.match(host, path);
-  const requestHost = normalizeHost(host);
-  const requestPath = normalizeRequestPath(path);
+  const requestHost = normalizeHost(typeof host === "string" ? host : "");
+  const requestPath = normalizeRequestPath(typeof path === "string" ? path : "/");
   const served = new Set(table.ingresses.map(formatRef));
-  const candidates = sortByPrecedence(
-    ingresses.filter(
-      (i): i is Record<string, never> =>
-        typeof i === "object" && i !== null && belongsToClass(i as never, options),
-    ),
-  ).flatMap((ingress) => routesOf(ingress).filter((entry) => served.has(formatRef(entry.ingress))));
+  // The same object twice (two files): the table keeps the later copy, and so do the candidates.
+  const latest = new Map<string, IngressObject>();
+  for (const item of objects) {
+    if (typeof item === "object" && item !== null && belongsToClass(item as IngressObject, options)) {
+      latest.set(formatRef(ingressRef(item)), item as IngressObject);
+    }
+  }
+  const candidates = sortByPrecedence([...latest.values()]).flatMap((ingress) =>
+    routesOf(ingress).filter((entry) => served.has(formatRef(entry.ingress))),
+  );
   const losers: LosingCandidate[] = [];
   for (const entry of candidates) {
     if (!hostMatches(entry.host, requestHost) || !pathMatches(entry.path, entry.pathType, requestPath)) {

@@ -1,6 +1,6 @@
 // Turns one Ingress into the route entries the table and the conflict checks work on, and defines the
 // precedence between Ingress objects that claim the same route: the oldest object wins, then namespace/name.
-import { prefixKey } from "./path";
+import { canonicalEncoding, prefixKey } from "./path";
 import { ingressRef } from "./validate";
 import type { IngressBackend, IngressObject, IngressTLS, ObjectRef, PathType } from "./types";
 
@@ -11,7 +11,10 @@ export interface RouteEntry {
   readonly host: string;
   readonly path: string;
   readonly pathType: PathType;
-  /** What the route is keyed on: Exact paths as written; Prefix (and ImplementationSpecific) without trailing "/". */
+  /**
+   * What the route is keyed on: the path canonically percent-encoded (as requests are), and for Prefix (and
+   * ImplementationSpecific) without trailing "/".
+   */
   readonly matchKind: "Exact" | "Prefix";
   readonly matchPath: string;
   readonly backend: IngressBackend;
@@ -60,7 +63,7 @@ export function routesOf(ingress: IngressObject): RouteEntry[] {
         path,
         pathType: pathType as PathType,
         matchKind,
-        matchPath: matchKind === "Exact" ? path : prefixKey(path),
+        matchPath: matchKind === "Exact" ? canonicalEncoding(path) : prefixKey(canonicalEncoding(path)),
         backend: entry.backend as IngressBackend,
         ruleIndex,
         pathIndex,

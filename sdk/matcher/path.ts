@@ -30,9 +30,9 @@ const DOT = 46;
  */
 export function normalizeRequestPath(target: string): string {
   if (target.charCodeAt(0) !== SLASH) return normalizeSlowly(withLeadingSlash(target));
-  // One pass finds the end of the path and whether anything in it needs work: a '%', or a '/' followed by
-  // '/' or '.' (a dot segment, or merely "/.well-known": the slow path sorts that out). Clean paths, nearly
-  // all of them, come back without allocating.
+  // One pass finds the end of the path and whether anything in it needs work: a '%', a character that must be
+  // percent-encoded, or a '/' followed by '/' or '.' (a dot segment, or merely "/.well-known": the slow path
+  // sorts that out). Clean paths, nearly all of them, come back without allocating.
   const length = target.length;
   let end = length;
   let dirty = false;
@@ -43,7 +43,7 @@ export function normalizeRequestPath(target: string): string {
       end = i;
       break;
     }
-    if (c === PERCENT || (previous === SLASH && (c === SLASH || c === DOT))) dirty = true;
+    if (c === PERCENT || needsEncoding(c) || (previous === SLASH && (c === SLASH || c === DOT))) dirty = true;
     previous = c;
   }
   const path = end === length ? target : target.slice(0, end);
@@ -63,8 +63,59 @@ function withLeadingSlash(target: string): string {
 }
 
 function normalizeSlowly(path: string): string {
-  const decoded = path.includes("%") ? decodeUnreserved(path) : path;
-  return removeDotSegments(decoded);
+  return removeDotSegments(canonicalEncoding(path));
+}
+
+// Characters a path carries only percent-encoded (RFC 3986 3.3): controls, space, non-ASCII and the unsafe
+// ASCII set. A client sends "/café" as "/caf%C3%A9"; rules and requests are compared in that encoded form.
+const UNSAFE_ASCII = new Set([0x22, 0x3c, 0x3e, 0x5c, 0x5e, 0x60, 0x7b, 0x7c, 0x7d]); // " < > \ ^ ` { | }
+
+function needsEncoding(c: number): boolean {
+  return c <= 0x20 || c >= 0x7f || UNSAFE_ASCII.has(c);
+}
+
+/**
+ * The canonical percent-encoding of a path (dot segments and slashes untouched): encoded unreserved characters
+ * decoded, other escapes upper-cased, a stray '%' written as "%25", and characters that must be encoded encoded
+ * as UTF-8. Applied to rule paths and request paths alike, so both compare in one form.
+ */
+export function canonicalEncoding(path: string): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === PERCENT) {
+      const hi = hexValue(path.charCodeAt(i + 1));
+      const lo = hexValue(path.charCodeAt(i + 2));
+      out += path.slice(from, i);
+      if (hi < 0 || lo < 0) {
+        out += "%25";
+        from = i + 1;
+        continue;
+      }
+      const byte = hi * 16 + lo;
+      // Reserved and non-ASCII bytes stay encoded (an encoded '/' is not a separator), in upper case.
+      out += isUnreserved(byte) ? String.fromCharCode(byte) : "%" + path.slice(i + 1, i + 3).toUpperCase();
+      from = i + 3;
+      i += 2;
+    } else if (needsEncoding(c)) {
+      out += path.slice(from, i);
+      // A surrogate pair is one character: encode both halves together (a lone half becomes U+FFFD).
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < path.length ? 2 : 1;
+      out += encodeUtf8(path.slice(i, i + pair));
+      from = i + pair;
+      i += pair - 1;
+    }
+  }
+  return from === 0 ? path : out + path.slice(from);
+}
+
+function encodeUtf8(character: string): string {
+  try {
+    return encodeURIComponent(character); // UTF-8, upper-case hex; no Buffer: the matcher runs in any JS runtime
+  } catch {
+    return "%EF%BF%BD"; // a lone surrogate half: U+FFFD, as a UTF-8 encoder writes it
+  }
 }
 
 function isUnreserved(c: number): boolean {
@@ -84,23 +135,6 @@ function hexValue(c: number): number {
   if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
   return -1;
-}
-
-function decodeUnreserved(path: string): string {
-  let out = "";
-  let from = 0;
-  for (let i = path.indexOf("%"); i !== -1; i = path.indexOf("%", i + 1)) {
-    const hi = hexValue(path.charCodeAt(i + 1));
-    const lo = hexValue(path.charCodeAt(i + 2));
-    if (hi < 0 || lo < 0) continue; // a stray '%' is kept as written
-    const byte = hi * 16 + lo;
-    out += path.slice(from, i);
-    // Reserved and non-ASCII bytes stay encoded (an encoded '/' is not a separator), in canonical upper case.
-    out += isUnreserved(byte) ? String.fromCharCode(byte) : "%" + path.slice(i + 1, i + 3).toUpperCase();
-    from = i + 3;
-    i += 2;
-  }
-  return out + path.slice(from);
 }
 
 function removeDotSegments(path: string): string {
@@ -127,28 +161,22 @@ function removeDotSegments(path: string): string {
 
 /** Whether a rule path of the given type matches a normalised request path (the plain reference semantics). */
 export function pathMatches(rulePath: string, pathType: PathType, requestPath: string): boolean {
-  if (effectivePathType(pathType) === "Exact") return rulePath === requestPath;
-  const key = prefixKey(rulePath === "" ? "/" : rulePath);
+  const canonical = canonicalEncoding(rulePath === "" ? "/" : rulePath);
+  if (effectivePathType(pathType) === "Exact") return canonical === requestPath;
+  const key = prefixKey(canonical);
   if (key === "") return true;
   return requestPath === key || requestPath.startsWith(key + "/");
 }
 
-/** Why no normalised request path can ever equal this rule path, or null if one can. */
+/**
+ * Why no normalised request path can ever reach this rule, or null if one can. `path` is the rule's match key:
+ * canonically encoded, and for Prefix rules without the trailing slashes that Prefix matching ignores.
+ */
 export function unreachablePathReason(path: string): string | null {
   if (/[?#]/.test(path)) return "contains '?' or '#', which are never part of a request path";
   if (path.includes("//")) return "contains '//', which requests are normalised to '/'";
   if (/\/\.\.?(?:\/|$)/.test(path)) {
     return "contains a '.' or '..' segment, which requests are normalised away";
-  }
-  const percent = /%([0-9a-fA-F]{2})/g;
-  for (let m = percent.exec(path); m !== null; m = percent.exec(path)) {
-    const hex = m[1]!;
-    if (isUnreserved(parseInt(hex, 16))) {
-      return `contains "%${hex}", an encoded '${String.fromCharCode(parseInt(hex, 16))}' that requests are decoded to`;
-    }
-    if (hex !== hex.toUpperCase()) {
-      return `contains "%${hex}" in lower case; requests are normalised to "%${hex.toUpperCase()}"`;
-    }
   }
   return null;
 }

@@ -76,6 +76,21 @@ describe("ingress-kit route", () => {
     assert.equal(report.match.host, "*.example.com");
   });
 
+  it("asks for --ingress-class when the input holds several classes, exit 2", async () => {
+    const result = await runCli(
+      "route",
+      fixture("cli-check-valid.yaml"),
+      fixture("conformance-ingress-class.yaml"),
+      "--host",
+      "x.example.com",
+    );
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /the input holds Ingresses of several classes \(.*\): pass --ingress-class NAME/,
+    );
+  });
+
   it("exits 2 without --host", async () => {
     const result = await runCli("route", fixture("cli-route.yaml"));
     assert.equal(result.code, 2);

@@ -123,6 +123,25 @@ describe("findConflicts: conflicts", () => {
   });
 });
 
+describe("findConflicts: paths compare in their canonical encoding", () => {
+  it("treats /café and /caf%C3%A9 as the same route", () => {
+    const conflicts = findConflicts([
+      ingress("a", [rule("x.example.com", { path: "/café", service: "a" })]),
+      ingress("b", [rule("x.example.com", { path: "/caf%c3%a9", service: "b" })]),
+    ]);
+    assert.deepEqual(
+      conflicts.map((c) => c.code),
+      ["ERR_ROUTE_CONFLICT"],
+    );
+  });
+  it("does not call a Prefix path with trailing slashes unreachable", () => {
+    assert.deepEqual(
+      findConflicts([ingress("a", [rule("x.example.com", { path: "/a//", service: "a" })])]),
+      [],
+    );
+  });
+});
+
 describe("findConflicts: valid but surprising setups are not conflicts", () => {
   const cases: [string, ReturnType<typeof ingress>[]][] = [
     [

@@ -14,17 +14,25 @@ interface RefRoute {
   service: string;
 }
 
+// Elements compared decoded: "/é" and "/%C3%A9" are one path, whatever form the rule or the client wrote.
 function elements(path: string): string[] {
-  return path.split("/").filter((e) => e !== "");
+  return path
+    .split("/")
+    .filter((e) => e !== "")
+    .map((e) => decodeURIComponent(e));
 }
 
 function referencePathMatch(route: RefRoute, requestPath: string): number | null {
-  if (route.pathType === "Exact") return route.path === requestPath ? route.path.length * 2 + 1 : null;
+  if (route.pathType === "Exact") {
+    return decodeURIComponent(route.path) === decodeURIComponent(requestPath)
+      ? encodeURI(decodeURIComponent(route.path)).length * 2 + 1
+      : null;
+  }
   const rule = elements(route.path);
   const request = elements(requestPath);
   if (rule.length > request.length || rule.some((e, i) => e !== request[i])) return null;
   // Longest path first: compare the rule's element string length; Exact (the +1 above) wins ties.
-  return ("/" + rule.join("/")).length * 2;
+  return encodeURI("/" + rule.join("/")).length * 2;
 }
 
 function referenceHostRank(ruleHost: string, requestHost: string): number | null {
@@ -73,7 +81,7 @@ function referenceMatch(objects: IngressObject[], requestHost: string, requestPa
 }
 
 const HOSTS = ["a.com", "b.a.com", "*.a.com", "c.b.a.com", "*.b.a.com", "x.org"];
-const segment = fc.constantFrom("a", "b", "ab", "c");
+const segment = fc.constantFrom("a", "b", "ab", "c", "é", "%C3%A9");
 const rulePath = fc
   .tuple(fc.array(segment, { maxLength: 3 }), fc.boolean())
   .map(([segments, slash]) => "/" + segments.join("/") + (slash && segments.length > 0 ? "/" : ""));
@@ -131,7 +139,10 @@ const requestHost = fc.constantFrom(
   "B.A.COM:8080",
 );
 const requestPath = fc
-  .tuple(fc.array(fc.constantFrom("a", "b", "ab", "c", "abc"), { maxLength: 4 }), fc.boolean())
+  .tuple(
+    fc.array(fc.constantFrom("a", "b", "ab", "c", "abc", "é", "%c3%a9", "%61"), { maxLength: 4 }),
+    fc.boolean(),
+  )
   .map(([segments, slash]) => "/" + segments.join("/") + (slash && segments.length > 0 ? "/" : ""));
 
 function normalizedHost(host: string): string {

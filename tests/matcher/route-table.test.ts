@@ -80,6 +80,29 @@ describe("compileRoutes: path precedence", () => {
   });
 });
 
+describe("compileRoutes: rule paths and request paths compare in one encoding", () => {
+  const table = compileRoutes([
+    ingress("encoded", [
+      rule(
+        "e.example.com",
+        { path: "/café", service: "cafe" },
+        { path: "/%7Euser", pathType: "Exact", service: "tilde" },
+        { path: "/a%2fb", pathType: "Exact", service: "encoded-slash" },
+      ),
+    ]),
+  ]);
+  const cases: [string, string, string | null][] = [
+    ["a non-ASCII rule matches the request a client sends", "/caf%C3%A9/menu", "cafe"],
+    ["a non-ASCII rule matches a raw request too", "/café", "cafe"],
+    ["an encoded unreserved character in a rule matches its decoded form", "/~user", "tilde"],
+    ["lower-case hex in a rule matches upper-case hex in a request", "/a%2Fb", "encoded-slash"],
+    ["an encoded slash is not a separator", "/a/b", null],
+  ];
+  for (const [name, path, expected] of cases) {
+    it(`${name} (${path})`, () => assert.equal(served(table.match("e.example.com", path)), expected));
+  }
+});
+
 describe("compileRoutes: rules merged across Ingress objects", () => {
   const older = ingress("zeta", [rule("shop.example.com", { path: "/cart", service: "cart-old" })], {
     created: "2024-01-01T00:00:00Z",
