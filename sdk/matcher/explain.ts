@@ -30,7 +30,7 @@ export interface MatchExplanation {
   readonly path: string;
   /** The route that serves the request (as `RouteTable.match` returns it), or null for a 404. */
   readonly match: RouteMatch | null;
-  /** Rules that also matched and lost, most relevant first. */
+  /** Rules that also matched and lost, in precedence order of their Ingresses (oldest first). */
   readonly losers: readonly LosingCandidate[];
   /** Ingresses of the class that were skipped because of errors (their rules were not considered). */
   readonly skipped: readonly ObjectRef[];

@@ -26,8 +26,8 @@ describe("explainMatch", () => {
       explanation.losers.map((l) => [l.ingress.name, l.path, l.reason]),
       [
         ["site", "/", "shorter-path"],
-        ["wild", "/api/v2", "less-specific-host"],
         ["late", "/api", "lost-tie-break"],
+        ["wild", "/api/v2", "less-specific-host"],
       ],
     );
   });
