@@ -24,7 +24,7 @@ import {
   derTime,
   derUnsignedInteger,
   derUtf8String,
-} from "../controller/proxy/asn1-der";
+} from "./asn1-der";
 
 const OID = {
   ecdsaWithSha256: "1.2.840.10045.4.3.2",

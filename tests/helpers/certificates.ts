@@ -1,6 +1,6 @@
 // Throwaway TLS certificates for tests, made with node:crypto (no openssl needed).
 import { X509Certificate } from "node:crypto";
-import { createSelfSignedCertificate } from "../../sdk/controller/proxy/self-signed-certificate";
+import { issueCertificate } from "../../sdk/x509/issue-certificate";
 
 export interface TestCertificate {
   cert: string;
@@ -8,7 +8,8 @@ export interface TestCertificate {
 }
 
 export function makeCertificate(commonName: string, altNames: string[] = [commonName]): TestCertificate {
-  return createSelfSignedCertificate({ commonName, altNames, days: 2 });
+  const { cert, key } = issueCertificate({ subject: { commonName }, altNames, days: 2 });
+  return { cert, key };
 }
 
 /** The subject CN and subjectAltName of a PEM or DER certificate, for assertions. */

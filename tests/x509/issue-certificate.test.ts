@@ -5,17 +5,24 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import {
-  derLength,
-  derObjectIdentifier,
-  derTime,
-  derUnsignedInteger,
-} from "../../../sdk/controller/proxy/asn1-der";
+import { derLength, derObjectIdentifier, derTime, derUnsignedInteger } from "../../sdk/x509/asn1-der";
 import {
   createFallbackCertificate,
   FALLBACK_CERTIFICATE_NAME,
-} from "../../../sdk/controller/proxy/fallback-certificate";
-import { createSelfSignedCertificate } from "../../../sdk/controller/proxy/self-signed-certificate";
+} from "../../sdk/controller/proxy/fallback-certificate";
+import { issueCertificate } from "../../sdk/x509/issue-certificate";
+
+const createSelfSignedCertificate = (o: {
+  commonName: string;
+  altNames?: string[];
+  organization?: string;
+  days?: number;
+}) =>
+  issueCertificate({
+    subject: { commonName: o.commonName, ...(o.organization ? { organization: o.organization } : {}) },
+    altNames: o.altNames,
+    days: o.days,
+  });
 
 describe("DER encoder", () => {
   it("encodes lengths in short and long form", () => {
@@ -98,5 +105,34 @@ describe("self-signed certificates", () => {
       `O=ingress-kit\nCN=${FALLBACK_CERTIFICATE_NAME}`,
     );
     assert.ok(fallback.context);
+  });
+});
+
+describe("certificates signed by a local CA", () => {
+  it("chain to the CA: issued by it, verified by its key, and accepted by TLS name checks", () => {
+    const ca = issueCertificate({
+      subject: { commonName: "Test CA", organization: "Ingress Kit" },
+      isCertificateAuthority: true,
+      days: 2,
+    });
+    const leaf = issueCertificate({
+      subject: { commonName: "api.example.com" },
+      altNames: ["api.example.com"],
+      issuer: ca,
+      days: 2,
+    });
+    const caX509 = new X509Certificate(ca.cert);
+    const leafX509 = new X509Certificate(leaf.cert);
+    assert.equal(caX509.ca, true);
+    assert.equal(leafX509.ca, false);
+    assert.equal(leafX509.issuer, "O=Ingress Kit\nCN=Test CA");
+    assert.ok(leafX509.checkIssued(caX509));
+    assert.ok(leafX509.verify(caX509.publicKey));
+    assert.ok(
+      !leafX509.verify(
+        new X509Certificate(issueCertificate({ subject: { commonName: "other" } }).cert).publicKey,
+      ),
+    );
+    assert.equal(leafX509.checkHost("api.example.com"), "api.example.com");
   });
 });
