@@ -11,7 +11,7 @@ import {
   runPrimary,
   shareWorkerMetrics,
 } from "../controller/workers";
-import { createObjectSource } from "../controller/sources";
+import { createObjectSource } from "../controller/sources/create-source";
 import { UsageError } from "./exit-codes";
 
 export const CONTROLLER_USAGE = `Usage: ingress-kit controller [flags]
@@ -161,7 +161,7 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
   if (worker) shareWorkerMetrics(metrics.registry);
   let controller;
   try {
-    const source = createObjectSource({
+    const source = await createObjectSource({
       manifests: flags.manifests,
       kubeconfig: flags.kubeconfig,
       namespace: flags.namespace,

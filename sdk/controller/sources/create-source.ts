@@ -2,8 +2,6 @@
 // Kubernetes API (in-cluster config or kubeconfig, optionally one `--namespace`).
 import type { Logger } from "pino";
 import { FileSource } from "./file-source";
-import { loadKubeConfig } from "./kube-config";
-import { KubeSource } from "./kube-source";
 import type { ObjectSource } from "./source";
 
 export interface SourceFlags {
@@ -18,9 +16,14 @@ export interface SourceFlags {
   readonly logger: Logger;
 }
 
-/** Throws KubeConfigError (with a stable `code`) when no cluster configuration can be found. */
-export function createObjectSource(flags: SourceFlags): ObjectSource {
+/**
+ * Rejects with KubeConfigError (with a stable `code`) when no cluster configuration can be found. The Kubernetes
+ * client is loaded only when it is used: in `--manifests` mode it would be most of the controller's heap.
+ */
+export async function createObjectSource(flags: SourceFlags): Promise<ObjectSource> {
   if (flags.manifests !== undefined) return new FileSource({ path: flags.manifests, logger: flags.logger });
+  const { loadKubeConfig } = await import("./kube-config.js");
+  const { KubeSource } = await import("./kube-source.js");
   const kubeConfig = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
   return new KubeSource({ kubeConfig, logger: flags.logger, namespace: flags.namespace });
 }
