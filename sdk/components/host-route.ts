@@ -15,9 +15,16 @@ import type { HostRouteTls } from "./tls";
 
 /** A backend Service by name. Ingress backends live in the Ingress's namespace. */
 export interface HostRouteServiceRef {
-  /** Service name. May be an Output: it is checked once known. */
+  /**
+   * Service name. May be an Output: it is then checked as soon as it is known, during `pulumi up`, failing with
+   * `ERR_INVALID_BACKEND` like a plain value; in a preview an Output that depends on a resource is unknown, so the
+   * check cannot run there.
+   */
   name: pulumi.Input<string>;
-  /** Service port: a number (1 to 65535) or a port name. May be an Output: it is checked once known. */
+  /**
+   * Service port: a number (1 to 65535) or a port name. May be an Output: checked once known, as `name` is (not in a
+   * preview, where its value is unknown).
+   */
   port: pulumi.Input<number | string>;
   /** The Service's namespace; the route's Ingress goes there too. Default: the route's `namespace`. */
   namespace?: pulumi.Input<string>;
@@ -64,7 +71,11 @@ export interface HostRouteArgs extends RouteOptions {
   host: string;
   /** The paths of the host, at least one. */
   paths: HostRoutePath[];
-  /** Namespace of the Ingress (and TLS Secret). Default: the backend Services' namespace, else "default". */
+  /**
+   * Namespace of the Ingress (and TLS Secret). Default: the backend Services' namespace, else "default". An Output
+   * is unknown to the conflict check: the route's backends then count as different from those of any other
+   * namespace (except routes given the same Output), so a shared host and path is a conflict, not a duplicate.
+   */
   namespace?: pulumi.Input<string>;
   /** Extra Ingress annotations, written as given (they win over those the typed options produce). */
   annotations?: Record<string, pulumi.Input<string>>;

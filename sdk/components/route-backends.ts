@@ -1,11 +1,13 @@
 // A route's backends: Service resources or `{ name, port }` references, turned into Ingress backends. Names and
-// ports may be Outputs; the port of a Service resource is checked against the Service once its ports are known.
+// ports may be Outputs: the port of a Service resource is checked against the Service once its ports are known,
+// and a `{ name, port }` given as Outputs is checked once its values are known.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MatcherCodes } from "../matcher";
 import { ComponentCodes, IngressKitError } from "./component-error";
 import type { DialectBackend } from "./controller-kind";
 import type { HostRouteArgs, HostRoutePath } from "./host-route";
+import { checkKnownServiceRef } from "./service-ref-checks";
 
 export function isService(value: unknown): value is k8s.core.v1.Service {
   return k8s.core.v1.Service.isInstance(value);
@@ -80,7 +82,11 @@ export function resolveNamespace(args: HostRouteArgs): pulumi.Input<string> {
   return first.namespace ?? "default";
 }
 
-/** A path's backend with names and ports as Outputs; ports of Service resources are checked once known. */
+/**
+ * A path's backend with names and ports as Outputs. The port of a Service resource, and the name and port of a
+ * `{ name, port }` given as Outputs, are checked once known (an IngressKitError fails the update); in a preview an
+ * unknown value cannot be checked.
+ */
 export function backendOf(
   routeName: string,
   field: string,
@@ -114,5 +120,17 @@ export function backendOf(
     });
     return { serviceName: checked.apply((c) => c.serviceName), port: checked.apply((c) => c.port), service };
   }
-  return { serviceName: p.service.name, port: p.service.port };
+  const ref = p.service;
+  if (isPlain(ref.name) && isPlain(ref.port)) return { serviceName: ref.name, port: ref.port };
+  // Checked at construction when plain; an Output is checked here once known (during an update: in a preview its
+  // value is unknown and this callback does not run).
+  const checked = pulumi.all([ref.name, ref.port]).apply(([name, port]) => {
+    checkKnownServiceRef(routeName, field, name, port, resource);
+    return { name, port };
+  });
+  return { serviceName: checked.apply((c) => c.name), port: checked.apply((c) => c.port) };
+}
+
+function isPlain<T extends string | number>(value: pulumi.Input<T>): value is T {
+  return typeof value === "string" || typeof value === "number";
 }

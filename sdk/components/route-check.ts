@@ -4,55 +4,91 @@
 import * as pulumi from "@pulumi/pulumi";
 import { validateIngress, type IngressObject, type Problem } from "../matcher";
 import { throwProblems } from "./component-error";
-import { describeRouteConflict } from "./conflict-messages";
+import { describeRouteConflicts } from "./conflict-messages";
 import type { HostRouteArgs, HostRoutePath } from "./host-route";
-import { isService, resourceNameOf } from "./route-backends";
-import { addRoute, reserveIngressName, type RouteEntry } from "./route-registry";
+import { isService, resolveNamespace, resourceNameOf } from "./route-backends";
+import { routeFieldOf } from "./route-fields";
+import { addRoute, releaseIngressName, reserveIngressName, type RouteEntry } from "./route-registry";
 import type { ResolvedRouteArgs } from "./route-validation";
 import type { HostRouteTls } from "./tls";
 
-const servicePlaceholders = new WeakMap<object, string>();
+const placeholders = new WeakMap<object, string>();
 let placeholderCount = 0;
 
-/** A stable stand-in name for a backend whose name is not a plain string yet (same Service, same stand-in). */
+/**
+ * A stable stand-in for a value that is not a plain string yet (a Service resource's name, an Output), keyed by the
+ * object: the same Service or Output gets the same stand-in. Only the matcher sees it, never a message.
+ */
 function placeholderFor(key: object): string {
-  let name = servicePlaceholders.get(key);
+  let name = placeholders.get(key);
   if (!name) {
     name = `computed-${(placeholderCount++).toString(36)}`;
-    servicePlaceholders.set(key, name);
+    placeholders.set(key, name);
   }
   return name;
 }
 
-/** How one path's backend reads in messages and in the matcher's Ingress. */
+/** `value` when it is an object (an Output) to key a stand-in on, else `fallback`. */
+function keyOf(value: unknown, fallback: object): object {
+  return typeof value === "object" && value !== null ? value : fallback;
+}
+
+/** How one path's backend reads in messages (`display`) and in the matcher's Ingress (`name`, `port`). */
 export function describeBackend(
   p: HostRoutePath,
   namespace: string | undefined,
 ): { display: string; name: string; port: { number: number } | { name: string } } {
-  const ns = namespace ?? "(computed)";
   if (isService(p.service)) {
     const port = p.port;
+    const portLabel =
+      typeof port === "number"
+        ? `port ${port}`
+        : typeof port === "string"
+          ? `port "${port}"`
+          : "its only port";
+    const where = namespace !== undefined ? ` in namespace "${namespace}"` : "";
     return {
-      display: `${ns}/${resourceNameOf(p.service)}:${port ?? "(its port)"}`,
+      display: `Service resource "${resourceNameOf(p.service)}" (${portLabel})${where}`,
       name: placeholderFor(p.service),
       port: typeof port === "number" ? { number: port } : { name: port ?? "default-port" },
     };
   }
   const ref = p.service;
-  const name = typeof ref.name === "string" ? ref.name : placeholderFor(ref);
+  const name = typeof ref.name === "string" ? ref.name : placeholderFor(keyOf(ref.name, ref));
   const port: { number: number } | { name: string } =
     typeof ref.port === "number"
       ? { number: ref.port }
       : typeof ref.port === "string"
         ? { name: ref.port }
-        : { name: "computed-port" };
-  const portLabel =
-    "number" in port ? String(port.number) : typeof ref.port === "string" ? ref.port : "(computed)";
-  return {
-    display: `${ns}/${typeof ref.name === "string" ? ref.name : "(computed)"}:${portLabel}`,
-    name,
-    port,
-  };
+        : { name: placeholderFor(keyOf(ref.port, ref)) };
+  const portLabel = typeof ref.port === "number" || typeof ref.port === "string" ? ref.port : "(computed)";
+  const nameLabel = typeof ref.name === "string" ? ref.name : "(computed)";
+  const display =
+    namespace !== undefined
+      ? `service ${namespace}/${nameLabel}:${portLabel}`
+      : `service ${nameLabel}:${portLabel} in a namespace given as an Output`;
+  return { display, name, port };
+}
+
+/**
+ * The route's namespace when it is a plain string: the `namespace` arg, else the one of its backends, else
+ * "default" (as `resolveNamespace` decides it). Undefined when it is only known after preview.
+ */
+function knownNamespace(args: HostRouteArgs, r: ResolvedRouteArgs): string | undefined {
+  if (r.plainNamespace !== undefined) return r.plainNamespace;
+  const namespace = resolveNamespace(args);
+  return typeof namespace === "string" ? namespace : undefined;
+}
+
+/**
+ * What the route's unknown namespace is keyed on, so that routes given the same namespace Output (or backed by the
+ * same Service resource) share it and every other unknown namespace is distinct.
+ */
+function unknownNamespaceKey(args: HostRouteArgs): object {
+  const source: unknown =
+    args.namespace ??
+    (isService(args.paths[0]?.service) ? args.paths[0].service : args.paths[0]?.service.namespace);
+  return typeof source === "object" && source !== null ? source : {};
 }
 
 /** How the route's TLS reads in messages, and the secret name the matcher sees. */
@@ -69,13 +105,20 @@ function describeTls(
   return { label: "its own self-signed certificate", secretName: `self-signed-${ingressName}` };
 }
 
-/** The plain Ingress the matcher checks: the route as written, whatever the controller's dialect makes of it. */
+/**
+ * The plain Ingress the matcher checks: the route as written, whatever the controller's dialect makes of it.
+ * `qualifyBackends` prefixes every backend name (`key/name`, which only the conflict index sees, never validation):
+ * for a route whose namespace is unknown at preview, so that its backends differ from those of every other
+ * namespace.
+ */
 export function buildMatcherIngress(
   ingressName: string,
   namespace: string,
   resolved: ResolvedRouteArgs,
   args: HostRouteArgs,
   tlsSecretName: string | undefined,
+  backendNamespace: string | undefined = resolved.plainNamespace,
+  qualifyBackends?: string,
 ): IngressObject {
   return {
     apiVersion: "networking.k8s.io/v1",
@@ -88,11 +131,13 @@ export function buildMatcherIngress(
           host: resolved.host,
           http: {
             paths: args.paths.map((p, i) => {
-              const backend = describeBackend(p, resolved.plainNamespace);
+              const backend = describeBackend(p, backendNamespace);
+              const name =
+                qualifyBackends === undefined ? backend.name : `${qualifyBackends}/${backend.name}`;
               return {
                 path: resolved.paths[i]!.path,
                 pathType: resolved.paths[i]!.pathType,
-                backend: { service: { name: backend.name, port: backend.port } },
+                backend: { service: { name, port: backend.port } },
               };
             }),
           },
@@ -103,15 +148,6 @@ export function buildMatcherIngress(
         : {}),
     },
   };
-}
-
-/** `spec.rules[0].http.paths[1].backend.service.port` → `paths[1].service.port`, for messages. */
-export function routeFieldOf(matcherField: string): string {
-  return matcherField
-    .replace(/^spec\.rules\[\d+\]\.host$/, "host")
-    .replace(/^spec\.rules\[\d+\]\.http\.paths\[(\d+)\]\.backend\.service/, "paths[$1].service")
-    .replace(/^spec\.rules\[\d+\]\.http\.paths\[(\d+)\]/, "paths[$1]")
-    .replace(/^spec\.tls.*$/, "tls");
 }
 
 /**
@@ -149,9 +185,11 @@ export function raiseMatcherProblems(
 }
 
 /**
- * Checks a validated route with the matcher and adds it to its gateway's conflict index: throws an IngressKitError
- * for the matcher's errors and for conflicts with the program's other routes (warnings are logged). Returns the TLS
- * secret name the Ingress uses when the route names one (`secretName`, or cert-manager's).
+ * Checks a validated route with the matcher and its gateway's conflict index: throws an IngressKitError for the
+ * matcher's errors and for conflicts with its own paths or the program's other routes (warnings are logged). The
+ * route stays in the index only when it has no error, so later routes are never checked against a route that was
+ * not created. Returns the TLS secret name the Ingress uses when the route names one (`secretName`, or
+ * cert-manager's).
  */
 export function checkRoute(
   name: string,
@@ -161,32 +199,61 @@ export function checkRoute(
 ): { tlsSecretName?: string } {
   const prefix = `HostRoute "${name}"`;
   const cls = r.gateway.ingressClassName;
-  const registryNamespace = r.plainNamespace ?? "default";
+  const namespace = knownNamespace(args, r);
+  const registryNamespace = namespace ?? "default";
   const ingressName = reserveIngressName(cls, registryNamespace, name);
   const tls = describeTls(args.tls, ingressName);
-  const matcherIngress = buildMatcherIngress(ingressName, registryNamespace, r, args, tls.secretName);
-  raiseMatcherProblems(name, validateIngress(matcherIngress), resource);
+  const matcherIngress = buildMatcherIngress(
+    ingressName,
+    registryNamespace,
+    r,
+    args,
+    tls.secretName,
+    namespace,
+  );
+  try {
+    raiseMatcherProblems(name, validateIngress(matcherIngress), resource);
+  } catch (error) {
+    releaseIngressName(cls, registryNamespace, ingressName);
+    throw error;
+  }
+  // A namespace only known after preview may be any namespace: its backends are distinct from every other route's
+  // (two routes to `{ name: "x" }` in unknown namespaces conflict), except routes keyed on the same namespace.
+  const indexed =
+    namespace === undefined
+      ? buildMatcherIngress(
+          ingressName,
+          registryNamespace,
+          r,
+          args,
+          tls.secretName,
+          namespace,
+          `(namespace ${placeholderFor(unknownNamespaceKey(args))})`,
+        )
+      : matcherIngress;
   const entry: RouteEntry = {
     routeName: name,
     gatewayLabel: r.gateway.label,
     paths: args.paths.map((p, i) => ({
       path: r.paths[i]!.path,
       pathType: r.paths[i]!.pathType,
-      backend: describeBackend(p, r.plainNamespace).display,
+      backend: describeBackend(p, namespace).display,
     })),
     ...(tls.label !== undefined ? { tls: tls.label } : {}),
   };
-  const { conflicts, routeOf } = addRoute(cls, matcherIngress, entry);
+  const { conflicts, routeOf, withdraw } = addRoute(cls, indexed, entry);
   const self = { namespace: registryNamespace, name: ingressName };
-  const described = conflicts.map((c) => describeRouteConflict(c, self, entry, routeOf));
+  const ownBackends = indexed.spec?.rules?.[0]?.http?.paths?.map((p) => p.backend) ?? [];
+  const described = describeRouteConflicts(conflicts, self, entry, ownBackends, routeOf);
   for (const w of described.filter((d) => d.severity === "warning")) {
     void pulumi.log.warn(`${prefix}: ${w.message} [${w.code}]`, resource);
   }
+  const errors = described.filter((d) => d.severity === "error");
+  // A route that fails is not created: later routes must not conflict with it.
+  if (errors.length > 0) withdraw();
   throwProblems(
     prefix,
-    described
-      .filter((d) => d.severity === "error")
-      .map((d) => ({ code: d.code, field: "paths", message: d.message })),
+    errors.map((d) => ({ code: d.code, field: d.field ?? "paths", message: d.message })),
     resource,
   );
   return args.tls?.selfSigned || tls.secretName === undefined ? {} : { tlsSecretName: tls.secretName };

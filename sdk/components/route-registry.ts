@@ -1,5 +1,6 @@
 // The program-wide registry of gateways and routes, keyed by IngressClass name. Each class has one matcher
-// ConflictIndex, so adding a route costs O(its own paths), never a pass over the routes already there.
+// ConflictIndex, so adding a route costs O(its own paths), never a pass over the routes already there. Only routes
+// that passed their check stay in it.
 // Module-level on purpose: every HostRoute of one program (one Node process) must see the others. Tests that run
 // several programs in one process call `resetRouteRegistry()` between them.
 import { createConflictIndex, type Conflict, type ConflictIndex, type IngressObject } from "../matcher";
@@ -21,7 +22,7 @@ export interface GatewayEntry {
 export interface RegisteredPath {
   readonly path: string;
   readonly pathType: string;
-  /** `namespace/service:port`. */
+  /** How the backend reads in messages: `service namespace/name:port`, or `Service resource "name" (port 80)`. */
   readonly backend: string;
 }
 
@@ -36,10 +37,15 @@ export interface RouteEntry {
 }
 
 interface ClassRoutes {
-  readonly index: ConflictIndex;
+  /** Holds exactly the Ingresses of `ingresses` (rebuilt from them when `stale`). */
+  index: ConflictIndex;
+  /** The accepted routes' Ingresses, in the order they were added, by `namespace/name`. */
+  readonly ingresses: Map<string, IngressObject>;
   /** By the `namespace/name` of the route's Ingress in the index. */
   readonly routes: Map<string, RouteEntry>;
   readonly names: Set<string>;
+  /** A route was withdrawn since the index was built: rebuild it before the next check. */
+  stale: boolean;
 }
 
 const gatewaysByClass = new Map<string, GatewayEntry>();
@@ -71,8 +77,10 @@ function routesOf(ingressClassName: string): ClassRoutes {
   if (!routes) {
     routes = {
       index: createConflictIndex({ ingressClass: ingressClassName }),
+      ingresses: new Map(),
       routes: new Map(),
       names: new Set(),
+      stale: false,
     };
     classes.set(ingressClassName, routes);
   }
@@ -99,20 +107,50 @@ export function reserveIngressName(ingressClassName: string, namespace: string, 
   return name;
 }
 
-/** Adds a route's Ingress to its class; returns the conflicts it introduces and the entries of the routes involved. */
+/** Frees an Ingress name reserved for a route that failed before it was added. */
+export function releaseIngressName(ingressClassName: string, namespace: string, name: string): void {
+  classes.get(ingressClassName)?.names.delete(`${namespace}/${name}`);
+}
+
+/**
+ * Adds a route's Ingress to its class; returns the conflicts it introduces, the entries of the routes involved, and
+ * `withdraw`, which takes the route out again (call it when the route fails, so that later routes are not checked
+ * against a route that is never created). Adding costs O(the route's own paths); the first add after a withdrawal
+ * rebuilds the class's index from the accepted routes, once (a failing route normally ends the program).
+ */
 export function addRoute(
   ingressClassName: string,
   ingress: IngressObject,
   entry: RouteEntry,
-): { conflicts: Conflict[]; routeOf: (ref: { namespace: string; name: string }) => RouteEntry | undefined } {
+): {
+  conflicts: Conflict[];
+  routeOf: (ref: { namespace: string; name: string }) => RouteEntry | undefined;
+  withdraw: () => void;
+} {
   const routes = routesOf(ingressClassName);
+  if (routes.stale) {
+    routes.index = createConflictIndex({ ingressClass: ingressClassName });
+    for (const accepted of routes.ingresses.values()) routes.index.add(accepted);
+    routes.stale = false;
+  }
   const key = `${ingress.metadata?.namespace ?? "default"}/${ingress.metadata?.name ?? ""}`;
   routes.routes.set(key, entry);
+  routes.ingresses.set(key, ingress);
   const conflicts = routes.index.add(ingress);
-  return { conflicts, routeOf: (ref) => routes.routes.get(`${ref.namespace}/${ref.name}`) };
+  return {
+    conflicts,
+    routeOf: (ref) => routes.routes.get(`${ref.namespace}/${ref.name}`),
+    withdraw: () => {
+      if (routes.ingresses.get(key) !== ingress) return;
+      routes.ingresses.delete(key);
+      routes.routes.delete(key);
+      routes.names.delete(key);
+      routes.stale = true;
+    },
+  };
 }
 
-/** Number of routes registered for a class (for tests and the bench). */
+/** Number of routes accepted for a class (for tests and the bench). */
 export function routeCount(ingressClassName: string): number {
-  return classes.get(ingressClassName)?.index.size ?? 0;
+  return classes.get(ingressClassName)?.ingresses.size ?? 0;
 }

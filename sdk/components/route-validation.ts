@@ -15,10 +15,10 @@ import { IngressGateway } from "./ingress-gateway";
 import { isService } from "./route-backends";
 import { dialectFor } from "./route-dialects";
 import { setOptions, validateRouteOptions } from "./route-options";
+import { checkPort, findServiceNameProblems } from "./service-ref-checks";
 import { findGateway, type GatewayEntry } from "./route-registry";
 
 const PATH_TYPES: readonly string[] = ["Exact", "Prefix", "ImplementationSpecific"];
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** How the route's gateway resolved. */
 export interface ResolvedGateway {
@@ -111,27 +111,6 @@ function resolveGateway(args: HostRouteArgs, problems: ArgProblem[]): ResolvedGa
   return resolved;
 }
 
-function checkPort(port: unknown, field: string, problems: ArgProblem[]): void {
-  if (port === undefined || pulumi.Output.isInstance(port)) return;
-  if (typeof port === "number") {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.push({
-        code: MatcherCodes.INVALID_BACKEND,
-        field,
-        message: `${field} ${port} is not a port number. Use a whole number from 1 to 65535, or a port name.`,
-      });
-    }
-  } else if (typeof port !== "string" || port.length > 15 || !PORT_NAME.test(port)) {
-    problems.push({
-      code: MatcherCodes.INVALID_BACKEND,
-      field,
-      message:
-        `${field} ${JSON.stringify(port)} is neither a port number nor a port name. Use 1 to 65535, or a name of at ` +
-        `most 15 lowercase letters, digits and "-".`,
-    });
-  }
-}
-
 /** Validates the HostRoute arguments that need no matcher: types, gateway, ports, TLS, options. */
 export function validateHostRouteArgs(args: HostRouteArgs): {
   problems: ArgProblem[];
@@ -190,6 +169,8 @@ export function validateHostRouteArgs(args: HostRouteArgs): {
             `${at}.service.name is empty. Name the backend Service.`,
             MatcherCodes.INVALID_BACKEND,
           );
+        } else if (typeof ref.name !== "string" && !isInputObject(ref.name)) {
+          problems.push(...findServiceNameProblems(ref.name, `${at}.service.name`));
         }
         if (ref.port === undefined) {
           bad(
@@ -289,4 +270,9 @@ export function validateHostRouteArgs(args: HostRouteArgs): {
 
 function allRefsWithoutNamespace(args: HostRouteArgs): boolean {
   return args.paths.every((p) => !isService(p.service) && p.service.namespace === undefined);
+}
+
+/** An Output or a Promise: a value only known later. */
+function isInputObject(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
 }

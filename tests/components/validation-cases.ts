@@ -70,6 +70,19 @@ const CASES: readonly Case[] = [
     mentions: ["paths[0].service.port", " 0 ", "1 to 65535"],
   },
   {
+    name: "a Service name that is not a string fails with ERR_INVALID_BACKEND",
+    build: ({ IngressGateway, HostRoute }) => {
+      const gw = new IngressGateway("public", { controller: "nginx" });
+      new HostRoute("shop", {
+        gateway: gw,
+        host: "shop.example.com",
+        paths: [{ path: "/", service: { name: 42 as unknown as string, port: 80 } }],
+      });
+    },
+    code: "ERR_INVALID_BACKEND",
+    mentions: ["paths[0].service.name 42", "is not a string"],
+  },
+  {
     name: "port 70000 fails with ERR_INVALID_BACKEND",
     build: ({ IngressGateway, HostRoute }) => {
       const gw = new IngressGateway("public", { controller: "builtin" });

@@ -1,0 +1,4 @@
+// The route conflict checks in preview mode: `pulumi preview` reports the same.
+import { describeRouteChecks } from "./route-check-cases";
+
+describeRouteChecks("preview");
