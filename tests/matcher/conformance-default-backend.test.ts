@@ -4,35 +4,9 @@
 // and it answers whatever no rule matches, for every host.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compileRoutes, type CompileOptions } from "../../sdk/matcher";
+import { compileRoutes } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
-import { servedBy } from "../helpers/route-assertions";
-
-interface Case {
-  readonly name: string;
-  readonly options?: CompileOptions;
-  readonly host: string;
-  readonly path: string;
-  /** `service:port` of the backend that serves the request, or null when nothing does. */
-  readonly servedBy: string | null;
-  /** Where the case comes from: a conformance scenario, the Kubernetes docs, or one of our decisions. */
-  readonly source: string;
-}
-
-function runCases(fixture: string, cases: readonly Case[]): void {
-  const ingresses = loadFixture(fixture);
-  it(`compiles every Ingress of ${fixture}.yaml`, () => {
-    const table = compileRoutes(ingresses);
-    assert.deepEqual(table.skipped, []);
-    assert.equal(table.ingresses.length, ingresses.length);
-  });
-  for (const c of cases) {
-    it(c.name, () => {
-      const table = compileRoutes(ingresses, c.options);
-      assert.equal(servedBy(table, c.host, c.path), c.servedBy, `source: ${c.source}`);
-    });
-  }
-}
+import { runRoutingCases, servedBy } from "../helpers/route-assertions";
 
 const feature = "default_backend.feature";
 const noRules = `${feature}: An Ingress with no rules should send all requests to the default backend`;
@@ -41,7 +15,7 @@ const docs = "docs: https://kubernetes.io/docs/concepts/services-networking/ingr
 describe("conformance: default backend", () => {
   // The scenario outline's Examples table; methods play no part in matching, an empty path is "/" and an empty
   // host is a request without a Host header.
-  runCases("conformance-default-backend", [
+  runRoutingCases("conformance-default-backend", [
     {
       name: "GET my-host / goes to the default backend",
       host: "my-host",
@@ -102,7 +76,7 @@ describe("conformance: default backend", () => {
 });
 
 describe("the default backend answers what no rule matches", () => {
-  runCases("conformance-default-backend-with-rules", [
+  runRoutingCases("conformance-default-backend-with-rules", [
     {
       name: "a matching rule wins over the default backend",
       host: "site.example.com",
@@ -150,7 +124,7 @@ describe("the default backend answers what no rule matches", () => {
 
 describe("one default backend per class: the oldest wins", () => {
   // Our decision. Two default backends in one class are also a default-backend-conflict for findConflicts.
-  runCases("conformance-default-backend-oldest", [
+  runRoutingCases("conformance-default-backend-oldest", [
     {
       name: "the oldest Ingress's default backend wins, whatever the namespace/name order",
       host: "any.example.com",
@@ -159,7 +133,7 @@ describe("one default backend per class: the oldest wins", () => {
       source: "decision: the default backend of the oldest Ingress of the class",
     },
   ]);
-  runCases("conformance-default-backend-tie", [
+  runRoutingCases("conformance-default-backend-tie", [
     {
       name: "default backends of the same age: namespace/name order decides",
       host: "any.example.com",
@@ -179,7 +153,7 @@ describe("one default backend per class: the oldest wins", () => {
 
 describe("only default backends of the served class count", () => {
   // Timestamps: unclassed (oldest), other, ours, legacy (newest).
-  runCases("conformance-default-backend-class", [
+  runRoutingCases("conformance-default-backend-class", [
     {
       name: "the served class's own default backend answers",
       options: { ingressClass: "ours" },

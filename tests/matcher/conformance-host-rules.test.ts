@@ -7,18 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { compileRoutes, type RouteTable } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
-import { servedBy } from "../helpers/route-assertions";
-
-interface Case {
-  readonly name: string;
-  /** A Host header: any case, optional port, optional trailing dot. */
-  readonly host: string;
-  readonly path: string;
-  /** `service:port` of the backend that serves the request, or null when nothing does. */
-  readonly servedBy: string | null;
-  /** Where the case comes from: a conformance scenario, the Kubernetes docs, or one of our decisions. */
-  readonly source: string;
-}
+import { runRoutingCases, servedBy, type RoutingCase } from "../helpers/route-assertions";
 
 interface TlsCase {
   readonly name: string;
@@ -42,16 +31,6 @@ function itCompiles(fixture: string, ingresses: readonly unknown[]): void {
   });
 }
 
-function runCases(fixture: string, cases: readonly Case[]): void {
-  const ingresses = loadFixture(fixture);
-  itCompiles(fixture, ingresses);
-  for (const c of cases) {
-    it(c.name, () => {
-      assert.equal(servedBy(compileRoutes(ingresses), c.host, c.path), c.servedBy, `source: ${c.source}`);
-    });
-  }
-}
-
 function runTlsCases(fixture: string, cases: readonly TlsCase[]): void {
   const ingresses = loadFixture(fixture);
   for (const c of cases) {
@@ -66,7 +45,7 @@ const docsWildcards =
   "docs: https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards";
 
 describe("conformance: host rules", () => {
-  runCases("conformance-host-rules", [
+  runRoutingCases("conformance-host-rules", [
     {
       name: "host foo.bar.com matches request foo.bar.com",
       host: "foo.bar.com",
@@ -231,7 +210,7 @@ describe("host-first selection: the most specific host with rules owns the reque
   // requests matching no host or path go to the default backend; a controller that searched every matching host
   // for a matching path would send "api.example.com /app" to *.example.com and "api.example.com /" to the rules
   // without a host. We send both to the default backend.
-  runCases("conformance-host-rules-precedence", [
+  runRoutingCases("conformance-host-rules-precedence", [
     {
       name: "exact host api.example.com serves its own path /v1",
       host: "api.example.com",
@@ -309,7 +288,7 @@ describe("host-first selection: the most specific host with rules owns the reque
 describe("rules for one host merge across Ingress objects", () => {
   // Our decision (DESIGN.md) for the tie-break; the docs only say "the Ingress objects" (plural) are matched.
   const fixture = "conformance-host-rules-merge";
-  const cases: readonly Case[] = [
+  const cases: readonly RoutingCase[] = [
     {
       name: "paths of two Ingresses for one host are both served (/catalog from shop/catalog)",
       host: "shop.example.com",
@@ -374,7 +353,7 @@ describe("rules for one host merge across Ingress objects", () => {
       source: "decision: the oldest object wins, then namespace/name order",
     },
   ];
-  runCases(fixture, cases);
+  runRoutingCases(fixture, cases);
 
   it("the winners do not depend on the order of the input", () => {
     const reversed = [...loadFixture(fixture)].reverse();

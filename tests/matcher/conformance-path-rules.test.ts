@@ -6,36 +6,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { compileRoutes } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
-import { servedBy } from "../helpers/route-assertions";
-
-interface Case {
-  readonly name: string;
-  readonly host: string;
-  readonly path: string;
-  /** `service:port` of the backend that serves the request, or null when nothing does. */
-  readonly servedBy: string | null;
-  /** Where the case comes from: a conformance scenario, the Kubernetes docs, or one of our decisions. */
-  readonly source: string;
-}
-
-function runCases(fixture: string, cases: readonly Case[]): void {
-  const ingresses = loadFixture(fixture);
-  it(`compiles every Ingress of ${fixture}.yaml`, () => {
-    const table = compileRoutes(ingresses);
-    assert.deepEqual(table.skipped, []);
-    assert.equal(table.ingresses.length, ingresses.length);
-  });
-  for (const c of cases) {
-    it(c.name, () => {
-      assert.equal(servedBy(compileRoutes(ingresses), c.host, c.path), c.servedBy, `source: ${c.source}`);
-    });
-  }
-}
+import { runRoutingCases } from "../helpers/route-assertions";
 
 const feature = "path_rules.feature";
 
 describe("conformance: path rules", () => {
-  runCases("conformance-path-rules", [
+  runRoutingCases("conformance-path-rules", [
     // host exact-path-rules: Exact /foo
     {
       name: "Exact /foo matches /foo",
@@ -225,7 +201,7 @@ describe("conformance: path rules", () => {
 describe("ImplementationSpecific is matched as Prefix", () => {
   // Our decision (DESIGN.md). The docs leave ImplementationSpecific to the IngressClass; the conformance suite
   // does not test it.
-  runCases("conformance-path-rules-implementation-specific", [
+  runRoutingCases("conformance-path-rules-implementation-specific", [
     {
       name: "ImplementationSpecific /icons matches /icons",
       host: "implementation-specific",
@@ -280,7 +256,7 @@ describe("ImplementationSpecific is matched as Prefix", () => {
 
 describe("request paths are normalised before matching", () => {
   // Our decision (DESIGN.md); neither the docs nor the conformance suite define normalisation.
-  runCases("conformance-path-rules-normalisation", [
+  runRoutingCases("conformance-path-rules-normalisation", [
     {
       name: "/api/../admin is routed as /admin",
       host: "normalisation",

@@ -3,35 +3,9 @@
 // virtual hosting, hostname wildcards, resource backend, single Service, minimal Ingress).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compileRoutes, type CompileOptions } from "../../sdk/matcher";
+import { compileRoutes } from "../../sdk/matcher";
 import { loadFixture } from "../helpers/fixtures";
-import { servedBy } from "../helpers/route-assertions";
-
-interface Case {
-  readonly name: string;
-  readonly options?: CompileOptions;
-  readonly host: string;
-  readonly path: string;
-  /** `service:port` (or `resource Kind/name`) of the backend that serves the request, or null when nothing does. */
-  readonly servedBy: string | null;
-  /** The docs row or section the case comes from. */
-  readonly source: string;
-}
-
-function runCases(fixture: string, cases: readonly Case[]): void {
-  const ingresses = loadFixture(fixture);
-  it(`compiles every Ingress of ${fixture}.yaml`, () => {
-    const table = compileRoutes(ingresses);
-    assert.deepEqual(table.skipped, []);
-    assert.equal(table.ingresses.length, ingresses.length);
-  });
-  for (const c of cases) {
-    it(c.name, () => {
-      const table = compileRoutes(ingresses, c.options);
-      assert.equal(servedBy(table, c.host, c.path), c.servedBy, `source: ${c.source}`);
-    });
-  }
-}
+import { runRoutingCases } from "../helpers/route-assertions";
 
 const docs = "https://kubernetes.io/docs/concepts/services-networking/ingress/";
 /** A row of the docs' path types table: `| Kind | Path(s) | Request path(s) | Matches? |`. */
@@ -41,7 +15,7 @@ const row = (kind: string, paths: string, request: string, matches: string) =>
 const defaultBackend = "default-http-backend:80";
 
 describe("k8s docs: path types table", () => {
-  runCases("k8s-docs-path-types", [
+  runRoutingCases("k8s-docs-path-types", [
     {
       name: "Prefix / matches /",
       host: "prefix-root.docs.example",
@@ -213,7 +187,7 @@ describe("k8s docs: path types table", () => {
 });
 
 describe("k8s docs: example Ingresses", () => {
-  runCases("k8s-docs-simple-fanout", [
+  runRoutingCases("k8s-docs-simple-fanout", [
     {
       name: "simple fanout: foo.bar.com /foo goes to service1:4200",
       host: "foo.bar.com",
@@ -244,7 +218,7 @@ describe("k8s docs: example Ingresses", () => {
     },
   ]);
 
-  runCases("k8s-docs-name-virtual-host", [
+  runRoutingCases("k8s-docs-name-virtual-host", [
     {
       name: "name based virtual hosting: foo.bar.com goes to service1",
       host: "foo.bar.com",
@@ -268,7 +242,7 @@ describe("k8s docs: example Ingresses", () => {
     },
   ]);
 
-  runCases("k8s-docs-name-virtual-host-no-third-host", [
+  runRoutingCases("k8s-docs-name-virtual-host-no-third-host", [
     {
       name: "virtual hosting with a rule without host: first.bar.com goes to service1",
       host: "first.bar.com",
@@ -299,7 +273,7 @@ describe("k8s docs: example Ingresses", () => {
     },
   ]);
 
-  runCases("k8s-docs-wildcard-host", [
+  runRoutingCases("k8s-docs-wildcard-host", [
     {
       name: "wildcard example: foo.bar.com /bar goes to service1",
       host: "foo.bar.com",
@@ -337,7 +311,7 @@ describe("k8s docs: example Ingresses", () => {
     },
   ]);
 
-  runCases("k8s-docs-resource-backend", [
+  runRoutingCases("k8s-docs-resource-backend", [
     {
       name: "resource backend: /icons goes to the icon-assets StorageBucket (ImplementationSpecific as Prefix)",
       host: "any.example.com",
@@ -362,7 +336,7 @@ describe("k8s docs: example Ingresses", () => {
     assert.deepEqual(route?.ingress, { namespace: "default", name: "ingress-resource-backend" });
   });
 
-  runCases("k8s-docs-single-service", [
+  runRoutingCases("k8s-docs-single-service", [
     {
       name: "single Service: every request goes to test:80",
       host: "anything.example.com",
@@ -372,7 +346,7 @@ describe("k8s docs: example Ingresses", () => {
     },
   ]);
 
-  runCases("k8s-docs-minimal-ingress", [
+  runRoutingCases("k8s-docs-minimal-ingress", [
     {
       name: "minimal Ingress: class nginx-example serves /testpath for any host",
       options: { ingressClass: "nginx-example" },
