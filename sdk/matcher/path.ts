@@ -43,7 +43,8 @@ export function normalizeRequestPath(target: string): string {
       end = i;
       break;
     }
-    if (c === PERCENT || needsEncoding(c) || (previous === SLASH && (c === SLASH || c === DOT))) dirty = true;
+    // One table load decides most characters: '%', controls, space and the unsafe set are "dirty".
+    if (c >= 0x7f || DIRTY[c] === 1 || (previous === SLASH && (c === SLASH || c === DOT))) dirty = true;
     previous = c;
   }
   const path = end === length ? target : target.slice(0, end);
@@ -73,6 +74,10 @@ const UNSAFE_ASCII = new Set([0x22, 0x3c, 0x3e, 0x5c, 0x5e, 0x60, 0x7b, 0x7c, 0x
 function needsEncoding(c: number): boolean {
   return c <= 0x20 || c >= 0x7f || UNSAFE_ASCII.has(c);
 }
+
+// For the per-request scan: 1 for ASCII characters that send a path to the slow path ('%' and those to encode).
+const DIRTY = new Uint8Array(128);
+for (let c = 0; c < 128; c++) DIRTY[c] = c === PERCENT || needsEncoding(c) ? 1 : 0;
 
 /**
  * The canonical percent-encoding of a path (dot segments and slashes untouched): encoded unreserved characters
