@@ -84,6 +84,12 @@ export async function runRender(argv: string[], io: Output): Promise<number> {
   }
 
   const rendered = renderObjects(run.resources);
+  for (const component of rendered.notExpanded) {
+    writeLine(
+      io.err,
+      `warning: ${component} is expanded by the Kubernetes provider at deploy time; its objects are not rendered`,
+    );
+  }
   const documents = [
     ...rendered.charts.map((chart) => ({
       comment: `Helm chart ${chart.name}: expanded by Pulumi at deploy time (${chart.type})`,

@@ -28,7 +28,12 @@ export interface HelmChartEntry {
 export interface RenderedProgram {
   objects: KubernetesObject[];
   charts: HelmChartEntry[];
+  /** Kubernetes components the mock runtime cannot expand (yaml ConfigFile/ConfigGroup, kustomize): `type "name"`. */
+  notExpanded: string[];
 }
+
+// Components of the Kubernetes provider whose objects only exist once the provider expands them at deploy time.
+const UNEXPANDED_PREFIXES = ["kubernetes:yaml", "kubernetes:kustomize"];
 
 const HELM_TYPES = new Set([
   "kubernetes:helm.sh/v4:Chart",
@@ -97,7 +102,12 @@ export function renderObjects(
 ): RenderedProgram {
   const objects: KubernetesObject[] = [];
   const charts: HelmChartEntry[] = [];
+  const notExpanded: string[] = [];
   for (const resource of resources) {
+    if (UNEXPANDED_PREFIXES.some((prefix) => resource.type.startsWith(prefix))) {
+      notExpanded.push(`${resource.type} "${resource.name}"`);
+      continue;
+    }
     const inputs = present(resource.inputs) as Record<string, unknown>;
     if (HELM_TYPES.has(resource.type)) {
       const repositoryOpts = inputs.repositoryOpts as { repo?: unknown } | undefined;
@@ -131,7 +141,7 @@ export function renderObjects(
   }
   objects.sort(compareObjects);
   charts.sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { objects, charts };
+  return { objects, charts, notExpanded };
 }
 
 function kindRank(kind: string): number {
