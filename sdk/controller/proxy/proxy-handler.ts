@@ -270,6 +270,8 @@ export class ProxyHandler {
       responseHeaders: (picked, headers) => {
         this.health.connected(picked.key);
         const raw = flattenResponseHeaders(headers);
+        // The client gets the id the upstream saw, so one value ties its report to both logs.
+        if (headers["x-request-id"] === undefined) raw.push("X-Request-Id", exchange.requestId);
         if (options.affinityCookie !== null && exchange.affinity !== picked.cookieId) {
           raw.push("Set-Cookie", affinitySetCookie(options.affinityCookie, picked.cookieId, exchange.secure));
         }

@@ -86,6 +86,11 @@ describe("forwarded headers and route annotations", () => {
     assert.equal(headers["x-real-ip"], "127.0.0.1");
     assert.match(headers["x-request-id"]!, /^[0-9a-f]{8}-[0-9a-f]{4}-/);
     assert.equal(headers["host"], "plain.test");
+    assert.equal(
+      response.headers["x-request-id"],
+      headers["x-request-id"],
+      "the client sees the id the upstream saw",
+    );
   });
 
   it("appends to X-Forwarded-For and keeps the others from trusted proxies", async () => {
