@@ -60,7 +60,8 @@ export async function runCheck(argv: string[], io: Output & { readStdin: () => s
   const problems: LocatedProblem[] = [
     ...sorted.removedApi.filter(inScope).map((i) => removedApiProblem(i)),
     ...ingresses.flatMap((i) =>
-      validateIngress(i.ingress).map((p) => ({ ...p, file: i.file, line: i.line })),
+      // Each problem points at the line of its field, so an editor jumps to the offending value.
+      validateIngress(i.ingress).map((p) => ({ ...p, file: i.file, line: i.lineOf(p.field) })),
     ),
   ];
   const conflicts = findConflicts(

@@ -9,6 +9,8 @@ export interface LocatedIngress {
   readonly ref: ObjectRef;
   readonly file: string;
   readonly line: number;
+  /** The line of a field of this Ingress, e.g. `spec.rules[0].host`. */
+  readonly lineOf: (fieldPath: string) => number;
 }
 
 export interface IgnoredObject {
@@ -39,12 +41,12 @@ export function sortObjects(objects: readonly ManifestObject[]): SortedObjects {
   const removedApi: LocatedIngress[] = [];
   const ignored: IgnoredObject[] = [];
   const defaults: string[] = [];
-  for (const { object, file, line } of objects) {
+  for (const { object, file, line, lineOf } of objects) {
     const kind = kindOf(object);
     const ref = ingressRef(object);
     if (kind === "Ingress") {
       const apiVersion = (object as { apiVersion?: unknown }).apiVersion;
-      const located = { ingress: object as IngressObject, ref, file, line };
+      const located = { ingress: object as IngressObject, ref, file, line, lineOf };
       if (apiVersion === undefined || apiVersion === SERVED_INGRESS_API) ingresses.push(located);
       else removedApi.push(located);
     } else if (kind === "IngressClass") {

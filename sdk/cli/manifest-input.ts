@@ -10,6 +10,8 @@ export interface ManifestObject {
   readonly file: string;
   /** 1-based line of the object's first line. */
   readonly line: number;
+  /** The line of a field such as `spec.rules[0].host` (or of its nearest parent that exists). */
+  readonly lineOf: (fieldPath: string) => number;
 }
 
 /** A file that could not be read or parsed: the CLI exits 2. */
@@ -48,7 +50,7 @@ export function parseManifestText(
     const { line, column, message } = parsed.error;
     return { objects: [], error: { file, message: `${file}:${line}:${column}: ${message}` } };
   }
-  return { objects: parsed.values.map(({ value, line }) => ({ object: value, file, line })) };
+  return { objects: parsed.values.map(({ value, line, lineOf }) => ({ object: value, file, line, lineOf })) };
 }
 
 /** Reads every path ("-" is standard input, given as `stdinText`). */

@@ -7,6 +7,41 @@ export interface ParsedValue {
   readonly value: unknown;
   /** 1-based line where the value starts. */
   readonly line: number;
+  /**
+   * The line of a field inside the value, given as a path such as `spec.rules[0].host`; where the field is
+   * missing, the line of its nearest parent that exists.
+   */
+  readonly lineOf: (fieldPath: string) => number;
+}
+
+/** `spec.rules[0].host` -> ["spec", "rules", 0, "host"]. */
+function pathSegments(fieldPath: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  for (const match of fieldPath.matchAll(/([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g)) {
+    if (match[2] !== undefined) segments.push(Number(match[2]));
+    else segments.push(match[3] ?? match[1]!);
+  }
+  return segments;
+}
+
+function fieldLocator(
+  node: unknown,
+  fallback: number,
+  lineAt: (offset: number | undefined) => number,
+): (fieldPath: string) => number {
+  return (fieldPath) => {
+    let line = fallback;
+    let current: unknown = node;
+    for (const segment of pathSegments(fieldPath)) {
+      if (isMap(current)) current = current.get(segment, true);
+      else if (isSeq(current) && typeof segment === "number") current = current.items[segment];
+      else break;
+      const range = (current as { range?: [number, number, number] } | undefined)?.range;
+      if (!range) break;
+      line = lineAt(range[0]);
+    }
+    return line;
+  };
 }
 
 export interface ManifestSyntaxError {
@@ -75,9 +110,14 @@ export function parseManifests(text: string): ParseManifestsResult {
     const line = lineAt(document.contents?.range?.[0]);
     if (isListKind(value)) {
       const itemLines = listItemLines(document, lineAt);
-      value.items.forEach((item, i) => values.push({ value: item, line: itemLines[i] ?? line }));
+      const itemNodes = isMap(document.contents) ? document.contents.get("items", true) : undefined;
+      value.items.forEach((item, i) => {
+        const itemLine = itemLines[i] ?? line;
+        const node = isSeq(itemNodes) ? itemNodes.items[i] : undefined;
+        values.push({ value: item, line: itemLine, lineOf: fieldLocator(node, itemLine, lineAt) });
+      });
     } else {
-      values.push({ value, line });
+      values.push({ value, line, lineOf: fieldLocator(document.contents, line, lineAt) });
     }
   }
   return { ok: true, values };

@@ -29,7 +29,9 @@ describe("ingress-kit check", () => {
     assert.equal(result.code, 1);
     assert.match(
       result.stdout,
-      /ERR_INVALID_HOST: Ingress shop\/billing: spec\.rules\[0\]\.host "Shop\.example\.com" has upper-case letters/,
+      new RegExp(
+        `${file}:33: error ERR_INVALID_HOST: Ingress shop/billing: spec\\.rules\\[0\\]\\.host "Shop\\.example\\.com" has upper-case letters`,
+      ),
     );
     assert.match(
       result.stdout,
@@ -55,7 +57,7 @@ describe("ingress-kit check", () => {
     assert.equal(report.ingresses, 3);
     assert.deepEqual(
       report.problems.map((p) => [p.code, p.line]),
-      [["ERR_INVALID_HOST", 24]],
+      [["ERR_INVALID_HOST", 33]],
     );
     assert.deepEqual(
       report.conflicts.map((c) => [c.code, c.objects.map((o) => `${o.name}:${o.line}`)]),
