@@ -53,6 +53,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   let shuttingDown = false;
   let crashes = 0;
 
+  // Each worker accepts its own connections (no round robin through the primary): a worker that has just died
+  // is then never handed a new connection, and no connection pays the extra hop through the primary.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.on("message", (message: unknown) => {

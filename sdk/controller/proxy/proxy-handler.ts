@@ -2,7 +2,8 @@
 // once, match, redirect or answer errors, pick an endpoint, forward over a keep-alive pool, retry once on another
 // endpoint when connecting fails, stream the response back. Listeners (node:http today, maybe a faster HTTP layer
 // later) only call handleRequest/handleUpgrade.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { ServerResponse, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -27,6 +28,7 @@ import {
   isConnectFailure,
 } from "./upstream";
 import { UpstreamExchange } from "./upstream-exchange";
+import { hostHeaderProblem, isWebSocketUpgrade } from "./request-checks";
 import { proxyWebSocket } from "./websocket";
 
 export interface SnapshotReader {
@@ -153,6 +155,11 @@ export class ProxyHandler {
       this.finishOwn(req, res, started, null, "notReady");
       return;
     }
+    if (hostHeaderProblem(req) !== null) {
+      res.shouldKeepAlive = false;
+      this.finishOwn(req, res, started, null, "badRequest");
+      return;
+    }
     if (rawPath === "" || (rawPath[0] !== "/" && !/^https?:\/\//i.test(rawPath))) {
       this.finishOwn(req, res, started, null, "badRequest");
       return;
@@ -170,9 +177,13 @@ export class ProxyHandler {
       hostParts.name !== "" &&
       snapshot.table.tlsSecretFor(hostParts.name)
     ) {
+      // A client that named a port (other than 80) reached us on a non-standard one: send it to our HTTPS port.
       const port =
-        hostParts.port !== "" && this.redirectHttpsPort !== 443 ? `:${this.redirectHttpsPort}` : "";
-      const location = `https://${hostParts.name}${port}${rawPath}${query}`;
+        hostParts.port !== "" && hostParts.port !== "80" && this.redirectHttpsPort !== 443
+          ? `:${this.redirectHttpsPort}`
+          : "";
+      // The normalised path: an absolute-form target ("http://host/p") must not end up in the Location.
+      const location = `https://${hostParts.name}${port}${normalizeRequestPath(rawPath)}${query}`;
       res.setHeader("location", location);
       this.observe(req, res, started, target, null, () =>
         sendPlain(res, 308, `308 Permanent Redirect: ${location}\n`),
@@ -232,6 +243,18 @@ export class ProxyHandler {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
+    if (!isWebSocketUpgrade(req) || hostHeaderProblem(req) !== null) {
+      // Any other upgrade (h2c, say) is answered as a plain HTTP/1.1 request on this one connection: the
+      // Upgrade and Connection headers are hop-by-hop and not forwarded, and the connection closes after the
+      // response, so whatever the client sent behind the request (`head`) is never read, let alone routed.
+      const connection = socket as Socket;
+      const res = new ServerResponse(req);
+      res.assignSocket(connection);
+      res.shouldKeepAlive = false;
+      res.once("finish", () => connection.destroySoon());
+      this.handleRequest(req, res, secure);
+      return;
+    }
     proxyWebSocket(
       {
         snapshot: this.options.snapshots.current(),

@@ -26,6 +26,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private done = false;
   private started = false;
   private clientGone = false;
+  private waitingForDrain = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -43,6 +44,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   };
 
   private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
     this.controller?.resume();
   };
 
@@ -75,7 +77,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.done) return;
-    if (!this.res.write(chunk)) {
+    // undici may deliver a few more chunks after pause(): wait for one drain, not one per chunk.
+    if (!this.res.write(chunk) && !this.waitingForDrain) {
+      this.waitingForDrain = true;
       controller.pause();
       this.res.once("drain", this.onDrain);
     }

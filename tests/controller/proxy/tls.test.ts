@@ -152,6 +152,21 @@ describe("TLS termination", () => {
       path: "/",
     });
     assert.equal(withPort.headers.location, `https://shop.example.com:${harness.httpsPort}/`);
+    const port80 = await request({ port: harness.httpPort, host: "shop.example.com:80", path: "/a" });
+    assert.equal(
+      port80.headers.location,
+      "https://shop.example.com/a",
+      "port 80 means the standard HTTPS port",
+    );
+  });
+
+  it("builds the redirect from the normalised path of an absolute-form target", async () => {
+    const raw = await rawExchange(
+      harness.httpPort,
+      "GET http://shop.example.com/p/../cart?q=1 HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close\r\n\r\n",
+    );
+    assert.match(raw, /^HTTP\/1\.1 308 /);
+    assert.match(raw, /\r\nlocation: https:\/\/shop\.example\.com\/cart\?q=1\r\n/i);
   });
 
   it("does not redirect when ssl-redirect is false", async () => {
@@ -173,3 +188,14 @@ describe("TLS termination", () => {
     }
   });
 });
+
+/** Writes raw bytes to the controller and returns everything it answers until it closes the connection. */
+async function rawExchange(port: number, text: string): Promise<string> {
+  const socket = net.connect(port, "127.0.0.1");
+  socket.setTimeout(5_000, () => socket.destroy());
+  let received = "";
+  socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+  socket.write(text);
+  await once(socket, "close");
+  return received;
+}

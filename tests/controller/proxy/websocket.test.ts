@@ -76,6 +76,42 @@ describe("WebSocket upgrades", () => {
     await echo?.close();
   });
 
+  it("answers a non-WebSocket upgrade (h2c) as one plain request: no tunnel, nothing smuggled after it", async () => {
+    const before = echo.requests;
+    const socket = net.connect(harness.httpPort, "127.0.0.1");
+    socket.setTimeout(5_000, () => socket.destroy());
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    await once(socket, "connect");
+    socket.write(
+      "GET /public HTTP/1.1\r\nHost: ws.test\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n" +
+        "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\nGET /admin HTTP/1.1\r\nHost: ws.test\r\n\r\n",
+    );
+    await once(socket, "close");
+    assert.match(received, /^HTTP\/1\.1 200 /);
+    assert.equal(received.match(/HTTP\/1\.1 \d{3} /g)?.length, 1, "one response, then the connection closes");
+    const reply = JSON.parse(received.slice(received.indexOf("\r\n\r\n") + 4)) as {
+      url: string;
+      headers: Record<string, string>;
+    };
+    assert.equal(reply.url, "/public");
+    assert.equal(reply.headers.upgrade, undefined, "the Upgrade header is not forwarded");
+    assert.equal(echo.requests - before, 1, "the upstream never saw /admin");
+  });
+
+  it("refuses a Host header that is not host[:port], and a second Host header, with 400", async () => {
+    for (const headers of ["Host: evil%2ecom/x.ws.test\r\n", "Host: ws.test\r\nHost: internal.admin\r\n"]) {
+      const socket = net.connect(harness.httpPort, "127.0.0.1");
+      socket.setTimeout(5_000, () => socket.destroy());
+      let received = "";
+      socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+      await once(socket, "connect");
+      socket.write(`GET / HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`);
+      await once(socket, "close");
+      assert.match(received, /^HTTP\/1\.1 400 /, headers);
+    }
+  });
+
   it("tunnels a WebSocket after the upstream's 101 and echoes frames both ways", async () => {
     const client = await upgrade(harness.httpPort, "ws.test");
     assert.match(client.head, /^HTTP\/1\.1 101 /);
