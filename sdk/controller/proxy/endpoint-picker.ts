@@ -6,7 +6,9 @@ import type { RouteTarget } from "../snapshot";
 import type { EndpointHealth } from "./endpoint-health";
 
 export class EndpointPicker {
-  private readonly cursors = new WeakMap<RouteTarget, { next: number }>();
+  // Round-robin positions per backend Service ("namespace/name:port"), kept across snapshot swaps: every
+  // EndpointSlice change builds new targets, and restarting at the first endpoint each time would load it most.
+  private readonly cursors = new Map<string, { next: number }>();
 
   constructor(
     private readonly health: EndpointHealth,
@@ -57,10 +59,11 @@ export class EndpointPicker {
       }
       return best ?? this.panic(target, exclude);
     }
-    let cursor = this.cursors.get(target);
+    let cursor = this.cursors.get(target.serviceLabel);
     if (!cursor) {
-      cursor = { next: 0 };
-      this.cursors.set(target, cursor);
+      // A random start, so that workers and replicas do not all begin with the same endpoint.
+      cursor = { next: Math.floor(this.random() * n) };
+      this.cursors.set(target.serviceLabel, cursor);
     }
     for (let i = 0; i < n; i++) {
       const index = (cursor.next + i) % n;
@@ -71,6 +74,11 @@ export class EndpointPicker {
       }
     }
     return this.panic(target, exclude);
+  }
+
+  /** Forgets the positions of Services no longer routed to (called after each snapshot swap). */
+  retain(serviceLabels: ReadonlySet<string>): void {
+    for (const label of this.cursors.keys()) if (!serviceLabels.has(label)) this.cursors.delete(label);
   }
 
   private panic(target: RouteTarget, exclude: ReadonlySet<string> | null): UpstreamEndpoint | null {

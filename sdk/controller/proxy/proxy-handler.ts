@@ -140,9 +140,14 @@ export class ProxyHandler {
   /** Forgets per-endpoint state that no snapshot needs (call after a swap). */
   retainEndpoints(snapshot: Snapshot): void {
     const keys = new Set<string>();
-    for (const target of snapshot.targets) for (const endpoint of target.endpoints) keys.add(endpoint.key);
+    const services = new Set<string>();
+    for (const target of snapshot.targets) {
+      services.add(target.serviceLabel);
+      for (const endpoint of target.endpoints) keys.add(endpoint.key);
+    }
     this.health.retain(keys);
     this.pools.retain(keys);
+    this.picker.retain(services);
   }
 
   handleRequest(req: IncomingMessage, res: ServerResponse, secure: boolean): void {

@@ -15,9 +15,14 @@ function endpoints(count: number): UpstreamEndpoint[] {
   }));
 }
 
-function target(list: UpstreamEndpoint[], loadBalance: LoadBalancer = "round-robin"): RouteTarget {
+function target(
+  list: UpstreamEndpoint[],
+  loadBalance: LoadBalancer = "round-robin",
+  service = "default/web:80",
+): RouteTarget {
   return {
     endpoints: list,
+    serviceLabel: service,
     options: { ...DEFAULT_ROUTE_OPTIONS, loadBalance },
   } as unknown as RouteTarget;
 }
@@ -29,7 +34,7 @@ function clock(start = 1_000_000) {
 
 describe("endpoint picker", () => {
   it("cycles round robin and skips excluded endpoints", () => {
-    const picker = new EndpointPicker(new EndpointHealth());
+    const picker = new EndpointPicker(new EndpointHealth(), () => 0);
     const t = target(endpoints(3));
     assert.deepEqual(
       Array.from({ length: 6 }, () => picker.pick(t, null, null)!.key),
@@ -38,6 +43,29 @@ describe("endpoint picker", () => {
     assert.equal(picker.pick(t, new Set(["10.0.0.1:80", "10.0.0.2:80"]), null)!.key, "10.0.0.3:80");
     assert.equal(picker.pick(t, new Set(t.endpoints.map((e) => e.key)), null), null);
     assert.equal(picker.pick(target([]), null, null), null);
+  });
+
+  it("keeps its round-robin position across snapshot swaps (new targets for the same Service)", () => {
+    const picker = new EndpointPicker(new EndpointHealth(), () => 0);
+    const picks: string[] = [];
+    for (let swap = 0; swap < 6; swap++) picks.push(picker.pick(target(endpoints(2)), null, null)!.key);
+    assert.deepEqual(picks, [
+      "10.0.0.1:80",
+      "10.0.0.2:80",
+      "10.0.0.1:80",
+      "10.0.0.2:80",
+      "10.0.0.1:80",
+      "10.0.0.2:80",
+    ]);
+  });
+
+  it("starts each Service at a random endpoint, so workers and replicas do not all begin with the same one", () => {
+    const picker = new EndpointPicker(new EndpointHealth(), () => 0.7);
+    assert.equal(picker.pick(target(endpoints(3)), null, null)!.key, "10.0.0.3:80");
+    assert.equal(
+      picker.pick(target(endpoints(3), "round-robin", "default/other:80"), null, null)!.key,
+      "10.0.0.3:80",
+    );
   });
 
   it("prefers the endpoint with fewer requests in flight under least-request", () => {
