@@ -26,3 +26,13 @@ export function splitTarget(url: string): { path: string; query: string } {
   const q = url.indexOf("?");
   return q === -1 ? { path: url, query: "" } : { path: url.slice(0, q), query: url.slice(q) };
 }
+
+/** The path (and query) sent upstream: the normalised request path the route matched, rewritten if asked. */
+export function upstreamPath(
+  route: RouteMatch,
+  rewriteTarget: string | null,
+  normalized: string,
+  query: string,
+): string {
+  return (rewriteTarget !== null ? rewritePath(route, normalized, rewriteTarget) : normalized) + query;
+}

@@ -18,7 +18,7 @@ import { EndpointPicker } from "./endpoint-picker";
 import { sendPlain, sendProxyError, type ProxyReason } from "./error-responses";
 import { BodyTooLargeError, ForwardedBody } from "./forwarded-body";
 import { buildForwardedHead, flattenResponseHeaders } from "./forwarded-headers";
-import { rewritePath, splitTarget } from "./path-rewrite";
+import { splitTarget, upstreamPath } from "./path-rewrite";
 import { TrustedProxies } from "./trusted-proxies";
 import {
   UpstreamPools,
@@ -169,7 +169,10 @@ export class ProxyHandler {
       this.finishOwn(req, res, started, null, "badRequest");
       return;
     }
-    const route = snapshot.table.match(host, rawPath);
+    // Normalised once: the path the route is matched on is the path forwarded (and redirected to). Matching an
+    // already normalised path costs the matcher one allocation-free scan.
+    const normalized = normalizeRequestPath(rawPath);
+    const route = snapshot.table.match(host, normalized);
     if (!route) {
       this.finishOwn(req, res, started, null, "noRoute");
       return;
@@ -188,7 +191,7 @@ export class ProxyHandler {
           ? `:${this.redirectHttpsPort}`
           : "";
       // The normalised path: an absolute-form target ("http://host/p") must not end up in the Location.
-      const location = `https://${hostParts.name}${port}${normalizeRequestPath(rawPath)}${query}`;
+      const location = `https://${hostParts.name}${port}${normalized}${query}`;
       res.setHeader("location", location);
       this.observe(req, res, started, target, null, () =>
         sendPlain(res, 308, `308 Permanent Redirect: ${location}\n`),
@@ -211,9 +214,7 @@ export class ProxyHandler {
       this.finishOwn(req, res, started, target, "bodyTooLarge");
       return;
     }
-    const normalized = normalizeRequestPath(rawPath);
-    const rewrite = target.options.rewriteTarget;
-    const path = (rewrite !== null ? rewritePath(route, normalized, rewrite) : normalized) + query;
+    const path = upstreamPath(route, target.options.rewriteTarget, normalized, query);
     const head = buildForwardedHead({
       rawHeaders: req.rawHeaders,
       remoteAddress: req.socket.remoteAddress ?? "",

@@ -15,7 +15,7 @@ import type { EndpointPicker } from "./endpoint-picker";
 import { writeRawProxyError, type ProxyReason } from "./error-responses";
 import { buildForwardedHead } from "./forwarded-headers";
 import { normalizeRequestPath } from "../../matcher";
-import { rewritePath, splitTarget } from "./path-rewrite";
+import { splitTarget, upstreamPath } from "./path-rewrite";
 import type { TrustedProxies } from "./trusted-proxies";
 import { UpstreamTimeoutError, classifyUpstreamError, whenConnected } from "./upstream";
 
@@ -52,14 +52,13 @@ export function proxyWebSocket(
   const host = req.headers.host ?? "";
   const { path: rawPath, query } = splitTarget(req.url ?? "/");
   if (!rawPath.startsWith("/")) return fail("badRequest");
-  const route = snapshot.table.match(host, rawPath);
+  const normalized = normalizeRequestPath(rawPath);
+  const route = snapshot.table.match(host, normalized);
   if (!route) return fail("noRoute");
   const target: RouteTarget = snapshot.targets[route.id]!;
   if (target.problem) return fail("backendUnavailable");
   if (target.endpoints.length === 0) return fail("noEndpoints");
-  const normalized = normalizeRequestPath(rawPath);
-  const rewrite = target.options.rewriteTarget;
-  const path = (rewrite !== null ? rewritePath(route, normalized, rewrite) : normalized) + query;
+  const path = upstreamPath(route, target.options.rewriteTarget, normalized, query);
   const forwarded = buildForwardedHead({
     rawHeaders: req.rawHeaders,
     remoteAddress: req.socket.remoteAddress ?? "",
