@@ -1,7 +1,7 @@
 // `ingress-kit controller`: run the bundled ingress controller against the cluster (in-cluster config or
 // kubeconfig) or a folder of manifests, until SIGTERM or SIGINT.
 import { parseArgs } from "node:util";
-import { startController } from "../controller/controller";
+import { HTTP_ENGINES, startController, type HttpEngine } from "../controller/controller";
 import { createLogger } from "../controller/logger";
 import { createControllerMetrics } from "../controller/metrics";
 import {
@@ -28,6 +28,7 @@ Flags:
   --https-port PORT         HTTPS listener (default 8443)
   --health-port PORT        /healthz, /readyz and /metrics (default 10254)
   --workers N|auto          worker processes; 0 or auto = one per core (default 1)
+  --http-engine fast|node   fast: the controller's own HTTP/1.1 layer (default); node: node:http with undici
   --trusted-proxies CIDRS   comma-separated CIDRs whose X-Forwarded-* headers are kept (default: none)
   --access-log              log one JSON line per request (default off)
   --shutdown-timeout SECS   time for requests in flight to finish on SIGTERM (default 30)
@@ -44,6 +45,7 @@ export interface ControllerFlags {
   httpsPort: number;
   healthPort: number;
   workers: number;
+  httpEngine: HttpEngine;
   trustedProxies: string[];
   accessLog: boolean;
   shutdownTimeoutMs: number;
@@ -83,6 +85,7 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
         "https-port": { type: "string" },
         "health-port": { type: "string" },
         workers: { type: "string" },
+        "http-engine": { type: "string" },
         "trusted-proxies": { type: "string" },
         "access-log": { type: "boolean" },
         "shutdown-timeout": { type: "string" },
@@ -103,6 +106,13 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
     workers = resolveWorkerCount(values.workers ?? "1");
   } catch (error) {
     throw new UsageError((error as Error).message, CONTROLLER_USAGE);
+  }
+  const httpEngine = (values["http-engine"] ?? "fast") as HttpEngine;
+  if (!HTTP_ENGINES.includes(httpEngine)) {
+    throw new UsageError(
+      `--http-engine "${httpEngine}" is not an engine: use ${HTTP_ENGINES.join(" or ")}`,
+      CONTROLLER_USAGE,
+    );
   }
   const shutdown = values["shutdown-timeout"] ?? "30";
   if (!/^\d{1,5}(\.\d{1,3})?$/.test(shutdown)) {
@@ -125,6 +135,7 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
     httpsPort: port("https-port", values["https-port"], 8443),
     healthPort: port("health-port", values["health-port"], 10254),
     workers,
+    httpEngine,
     trustedProxies,
     accessLog: values["access-log"] ?? false,
     shutdownTimeoutMs: Math.round(Number(shutdown) * 1000),
@@ -179,6 +190,7 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
       trustedProxies: flags.trustedProxies,
       publish: { service: flags.publishService, address: flags.publishAddress },
       accessLog: flags.accessLog,
+      httpEngine: flags.httpEngine,
       shutdownTimeoutMs: flags.shutdownTimeoutMs,
       onReady: worker ? notifyPrimaryReady : undefined,
     });

@@ -1,13 +1,13 @@
 // One controller process: source -> snapshot builder -> proxy listeners, plus the health server and graceful
 // shutdown. With --workers N each worker runs one of these (without the health server; see workers.ts).
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import type { Logger } from "pino";
 import type { CompileOptions, RouteTable } from "../matcher";
 import { publishAfterSwap, type PublishOptions } from "./address-publisher";
 import { HealthServer } from "./health-server";
 import { createControllerMetrics, type ControllerMetrics } from "./metrics";
 import { createFallbackCertificate } from "./proxy/fallback-certificate";
+import { FastListener, type ProxyServer } from "./proxy/fast-listener";
 import { createHttpListener, type ListenerLimits } from "./proxy/http-listener";
 import { ProxyHandler } from "./proxy/proxy-handler";
 import { createTlsListener } from "./proxy/tls-listener";
@@ -36,6 +36,11 @@ export interface ControllerOptions {
   /** In-flight requests get this long to finish on shutdown, ms. Default 30 000. */
   shutdownTimeoutMs?: number;
   limits?: ListenerLimits;
+  /**
+   * "fast" (default): the controller's own HTTP/1.1 layer on bare sockets with keep-alive upstream connections.
+   * "node": node:http with undici pools, the earlier engine, kept as a fallback and a baseline.
+   */
+  httpEngine?: HttpEngine;
   debounceMs?: number;
   maxDelayMs?: number;
   metrics?: ControllerMetrics;
@@ -43,6 +48,10 @@ export interface ControllerOptions {
   /** Called once when the first snapshot serves (cluster workers tell the primary). */
   onReady?: () => void;
 }
+
+export type HttpEngine = "fast" | "node";
+
+export const HTTP_ENGINES: readonly HttpEngine[] = ["fast", "node"];
 
 export interface RunningController {
   readonly builder: SnapshotBuilder;
@@ -55,6 +64,15 @@ export interface RunningController {
   ready(): boolean;
   /** Graceful: readyz 503, stop accepting, let in-flight requests finish within the timeout, then close. */
   shutdown(): Promise<void>;
+}
+
+/** The node:http engine's server as the controller drives it. */
+function nodeServer(server: import("node:http").Server): ProxyServer {
+  return {
+    server,
+    closeIdleConnections: () => server.closeIdleConnections(),
+    closeAllConnections: () => server.closeAllConnections(),
+  };
 }
 
 function listen(server: Server, port: number, host: string, logger: Logger): Promise<number> {
@@ -110,30 +128,32 @@ export async function startController(options: ControllerOptions): Promise<Runni
   }
 
   const limits = options.limits ?? {};
-  const servers: Server[] = [];
+  const engine = options.httpEngine ?? "fast";
+  const servers: ProxyServer[] = [];
   let httpPort: number | null = null;
   let httpsPort: number | null = null;
   try {
     await builder.start();
     if (!builder.current()) throw new Error("the first snapshot could not be built; see the log");
     if (options.httpsPort !== null) {
-      const tls = createTlsListener({
-        handler: proxy,
-        snapshots: builder,
-        fallback: createFallbackCertificate(),
-        limits,
-        logger,
-      });
-      httpsPort = await listen(tls, options.httpsPort, host, logger);
+      const tlsOptions = { snapshots: builder, fallback: createFallbackCertificate() };
+      const tls: ProxyServer =
+        engine === "fast"
+          ? new FastListener({ handler: proxy, limits, logger, tls: tlsOptions })
+          : nodeServer(createTlsListener({ handler: proxy, limits, logger, ...tlsOptions }));
       servers.push(tls);
+      httpsPort = await listen(tls.server, options.httpsPort, host, logger);
     }
     if (options.httpPort !== null) {
-      const plain = createHttpListener(proxy, limits, logger);
-      httpPort = await listen(plain, options.httpPort, host, logger);
+      const plain: ProxyServer =
+        engine === "fast"
+          ? new FastListener({ handler: proxy, limits, logger })
+          : nodeServer(createHttpListener(proxy, limits, logger));
       servers.push(plain);
+      httpPort = await listen(plain.server, options.httpPort, host, logger);
     }
   } catch (error) {
-    for (const server of servers) server.close();
+    for (const { server } of servers) server.close();
     await builder.stop().catch(() => undefined);
     await health?.close();
     throw error;
@@ -141,7 +161,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
   // Redirects name the HTTPS port only when the client used an explicit port (local mode); then it is ours.
   proxy.setRedirectHttpsPort(options.redirectHttpsPort ?? httpsPort ?? 443);
   logger.info(
-    { httpPort, httpsPort, healthPort, ingressClass: options.ingressClass, source: options.source.name },
+    {
+      httpPort,
+      httpsPort,
+      healthPort,
+      ingressClass: options.ingressClass,
+      source: options.source.name,
+      httpEngine: engine,
+    },
     "controller serving",
   );
   options.onReady?.();
@@ -154,7 +181,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
       logger.info({ timeoutMs }, "shutting down: no new connections, finishing requests in flight");
       const closed = Promise.all(
-        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
       );
       for (const server of servers) server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

@@ -67,6 +67,7 @@ describe("ingress-kit controller command", () => {
         httpsPort: 8443,
         healthPort: 10254,
         workers: 1,
+        httpEngine: "fast",
         trustedProxies: [],
         accessLog: false,
         shutdownTimeoutMs: 30_000,
@@ -85,6 +86,7 @@ describe("ingress-kit controller command", () => {
       "--access-log",
       "--shutdown-timeout=2.5",
       "--workers=3",
+      "--http-engine=node",
     ]);
     assert.equal(custom.ingressClass, "edge");
     assert.equal(custom.manifests, "routes/");
@@ -93,6 +95,7 @@ describe("ingress-kit controller command", () => {
     assert.equal(custom.accessLog, true);
     assert.equal(custom.shutdownTimeoutMs, 2500);
     assert.equal(custom.workers, 3);
+    assert.equal(custom.httpEngine, "node");
     assert.ok(parseControllerFlags(["--workers=auto"]).workers >= 1);
     // Container args written for the bare CLI repeat the subcommand; the image's entry point already has it.
     assert.equal(parseControllerFlags(["controller", "--ingress-class", "public"]).ingressClass, "public");
@@ -102,6 +105,7 @@ describe("ingress-kit controller command", () => {
     for (const [argv, pattern] of [
       [["--http-port=http"], /--http-port "http" is not a port/],
       [["--workers=-1"], /--workers "-1"/],
+      [["--http-engine=h2"], /--http-engine "h2" is not an engine: use fast or node/],
       [["--shutdown-timeout=soon"], /--shutdown-timeout "soon"/],
       [["--bogus"], /bogus/],
       [["--ingress-class=Not_A_Name"], /--ingress-class "Not_A_Name"/],

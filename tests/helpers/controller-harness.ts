@@ -47,6 +47,8 @@ export async function startHarness(
     debounceMs: 5,
     maxDelayMs: 50,
     shutdownTimeoutMs: 5_000,
+    // node-engine.test.ts runs the behaviour tests again on the node:http engine.
+    httpEngine: process.env.INGRESS_KIT_TEST_HTTP_ENGINE === "node" ? "node" : "fast",
     ...options,
   });
   return {

@@ -4,11 +4,9 @@
 // later) only call handleRequest/handleUpgrade.
 import { ServerResponse, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
-import { normalizeRequestPath } from "../../matcher";
 import type { UpstreamEndpoint } from "../backend-resolver";
 import type { ControllerMetrics, UpstreamErrorKind } from "../metrics";
 import type { RouteTarget, Snapshot } from "../snapshot";
@@ -18,7 +16,7 @@ import { EndpointPicker } from "./endpoint-picker";
 import { sendPlain, sendProxyError, type ProxyReason } from "./error-responses";
 import { BodyTooLargeError, ForwardedBody } from "./forwarded-body";
 import { buildForwardedHead, flattenResponseHeaders } from "./forwarded-headers";
-import { splitTarget, upstreamPath } from "./path-rewrite";
+import { routeRequest, sniName } from "./route-request";
 import { TrustedProxies } from "./trusted-proxies";
 import {
   UpstreamPools,
@@ -27,6 +25,7 @@ import {
   isIdempotent,
   isConnectFailure,
 } from "./upstream";
+import { UpstreamConnectionPool } from "./upstream-connection-pool";
 import { UpstreamExchange } from "./upstream-exchange";
 import { hostHeaderProblem, isWebSocketUpgrade } from "./request-checks";
 import { proxyWebSocket } from "./websocket";
@@ -46,11 +45,27 @@ export interface ProxyHandlerOptions {
   httpsPort?: number;
   health?: EndpointHealth;
   pools?: UpstreamPools;
+  connections?: UpstreamConnectionPool;
   random?: () => number;
 }
 
+/** One finished request, for metrics and the access log. */
+export interface FinishedRequest {
+  readonly method: string;
+  readonly host: string | undefined;
+  /** The request-target as sent. */
+  readonly target: string;
+  readonly status: number;
+  /** process.hrtime.bigint() when the request head was read. */
+  readonly started: bigint;
+  readonly route: RouteTarget | null;
+  readonly endpoint: UpstreamEndpoint | null;
+  readonly requestId: string | null;
+  readonly client: string | undefined;
+}
+
 /** At most this many upstream attempts per request: the first and one retry on another endpoint. */
-const MAX_ATTEMPTS = 2;
+export const MAX_ATTEMPTS = 2;
 
 /** What one request carries through its attempts. */
 interface Exchange {
@@ -72,22 +87,9 @@ interface Exchange {
   lastFailure: UpstreamErrorKind | null;
 }
 
-/** Splits a Host header into name and explicit port ("" when none). */
-export function splitHost(host: string): { name: string; port: string } {
-  if (host.startsWith("[")) {
-    const end = host.indexOf("]");
-    return {
-      name: host.slice(0, end + 1),
-      port: end !== -1 && host[end + 1] === ":" ? host.slice(end + 2) : "",
-    };
-  }
-  const colon = host.lastIndexOf(":");
-  return colon === -1
-    ? { name: host, port: "" }
-    : { name: host.slice(0, colon), port: host.slice(colon + 1) };
-}
+export { splitHost } from "./route-request";
 
-function reasonFor(kind: UpstreamErrorKind | null): ProxyReason {
+export function reasonFor(kind: UpstreamErrorKind | null): ProxyReason {
   switch (kind) {
     case "connect_timeout":
     case "read_timeout":
@@ -102,8 +104,10 @@ function reasonFor(kind: UpstreamErrorKind | null): ProxyReason {
 export class ProxyHandler {
   readonly health: EndpointHealth;
   readonly pools: UpstreamPools;
-  private readonly picker: EndpointPicker;
-  private readonly trusted: TrustedProxies;
+  /** Keep-alive upstream connections of the fast HTTP/1.1 path (the node:http path uses `pools`). */
+  readonly connections: UpstreamConnectionPool;
+  readonly picker: EndpointPicker;
+  readonly trusted: TrustedProxies;
   private readonly upgraded = new Set<Duplex>();
   private closing = false;
   private redirectHttpsPort: number;
@@ -111,6 +115,7 @@ export class ProxyHandler {
   constructor(private readonly options: ProxyHandlerOptions) {
     this.health = options.health ?? new EndpointHealth();
     this.pools = options.pools ?? new UpstreamPools();
+    this.connections = options.connections ?? new UpstreamConnectionPool();
     this.picker = new EndpointPicker(this.health, options.random);
     this.trusted = options.trustedProxies ?? new TrustedProxies([]);
     this.redirectHttpsPort = options.httpsPort ?? 443;
@@ -119,6 +124,26 @@ export class ProxyHandler {
   /** The HTTPS port named in redirects when the client addressed us with an explicit port. */
   setRedirectHttpsPort(port: number): void {
     this.redirectHttpsPort = port;
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  get redirectPort(): number {
+    return this.redirectHttpsPort;
+  }
+
+  get snapshots(): SnapshotReader {
+    return this.options.snapshots;
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  get metrics(): ControllerMetrics | undefined {
+    return this.options.metrics;
   }
 
   /** Responses carry `Connection: close` from now on (graceful shutdown). */
@@ -131,6 +156,7 @@ export class ProxyHandler {
     for (const socket of this.upgraded) socket.destroy();
     this.upgraded.clear();
     this.pools.close();
+    this.connections.close();
   }
 
   get openTunnels(): number {
@@ -147,74 +173,45 @@ export class ProxyHandler {
     }
     this.health.retain(keys);
     this.pools.retain(keys);
+    this.connections.retain(keys);
     this.picker.retain(services);
   }
 
   handleRequest(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
     const started = process.hrtime.bigint();
     if (this.closing) res.shouldKeepAlive = false;
-    const snapshot = this.options.snapshots.current();
     const host = req.headers.host ?? "";
-    const { path: rawPath, query } = splitTarget(req.url ?? "/");
-    if (!snapshot) {
-      this.finishOwn(req, res, started, null, "notReady");
-      return;
-    }
     if (hostHeaderProblem(req) !== null) {
       res.shouldKeepAlive = false;
       this.finishOwn(req, res, started, null, "badRequest");
       return;
     }
-    if (rawPath === "" || (rawPath[0] !== "/" && !/^https?:\/\//i.test(rawPath))) {
-      this.finishOwn(req, res, started, null, "badRequest");
+    const contentLength = req.headers["content-length"];
+    const decision = routeRequest(
+      this.options.snapshots.current(),
+      {
+        host,
+        target: req.url ?? "/",
+        secure,
+        contentLength: contentLength === undefined ? -1 : Number(contentLength),
+      },
+      this.redirectHttpsPort,
+    );
+    if (decision.kind === "answer") {
+      if (decision.close) res.shouldKeepAlive = false;
+      if (decision.reason === "noEndpoints") this.options.metrics?.upstreamError("no_endpoints");
+      this.finishOwn(req, res, started, decision.target, decision.reason);
       return;
     }
-    // Normalised once: the path the route is matched on is the path forwarded (and redirected to). Matching an
-    // already normalised path costs the matcher one allocation-free scan.
-    const normalized = normalizeRequestPath(rawPath);
-    const route = snapshot.table.match(host, normalized);
-    if (!route) {
-      this.finishOwn(req, res, started, null, "noRoute");
-      return;
-    }
-    const target = snapshot.targets[route.id]!;
-    const hostParts = splitHost(host);
-    if (
-      !secure &&
-      target.options.sslRedirect &&
-      hostParts.name !== "" &&
-      snapshot.table.tlsSecretFor(hostParts.name)
-    ) {
-      // A client that named a port (other than 80) reached us on a non-standard one: send it to our HTTPS port.
-      const port =
-        hostParts.port !== "" && hostParts.port !== "80" && this.redirectHttpsPort !== 443
-          ? `:${this.redirectHttpsPort}`
-          : "";
-      // The normalised path: an absolute-form target ("http://host/p") must not end up in the Location.
-      const location = `https://${hostParts.name}${port}${normalized}${query}`;
+    if (decision.kind === "redirect") {
+      const location = decision.location;
       res.setHeader("location", location);
-      this.observe(req, res, started, target, null, () =>
+      this.observe(req, res, started, decision.target, null, () =>
         sendPlain(res, 308, `308 Permanent Redirect: ${location}\n`),
       );
       return;
     }
-    if (target.problem) {
-      this.finishOwn(req, res, started, target, "backendUnavailable");
-      return;
-    }
-    if (target.endpoints.length === 0) {
-      this.options.metrics?.upstreamError("no_endpoints");
-      this.finishOwn(req, res, started, target, "noEndpoints");
-      return;
-    }
-    const max = target.options.maxBodyBytes;
-    const contentLength = req.headers["content-length"];
-    if (max > 0 && contentLength !== undefined && Number(contentLength) > max) {
-      res.shouldKeepAlive = false;
-      this.finishOwn(req, res, started, target, "bodyTooLarge");
-      return;
-    }
-    const path = upstreamPath(route, target.options.rewriteTarget, normalized, query);
+    const { target, path } = decision;
     const head = buildForwardedHead({
       rawHeaders: req.rawHeaders,
       remoteAddress: req.socket.remoteAddress ?? "",
@@ -234,7 +231,7 @@ export class ProxyHandler {
       requestId: head.requestId,
       secure,
       // SNI for HTTPS backends: the client's host name (never an IP literal, which SNI does not allow).
-      servername: isIP(hostParts.name) !== 0 || hostParts.name.startsWith("[") ? "" : hostParts.name,
+      servername: sniName(decision.hostName),
       affinity: cookie !== null ? readCookie(req.headers.cookie, cookie) : null,
       hasBody:
         contentLength !== undefined ? contentLength !== "0" : req.headers["transfer-encoding"] !== undefined,
@@ -271,6 +268,7 @@ export class ProxyHandler {
         metrics: this.options.metrics,
         tunnels: this.upgraded,
         closing: this.closing,
+        redirectHttpsPort: this.redirectHttpsPort,
       },
       req,
       socket,
@@ -425,8 +423,23 @@ export class ProxyHandler {
     endpoint: UpstreamEndpoint | null,
     requestId: string | null,
   ): void {
-    const status = res.headersSent ? res.statusCode : 499;
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.recordRequest({
+      method: req.method ?? "",
+      host: req.headers.host,
+      target: req.url ?? "",
+      status: res.headersSent ? res.statusCode : 499,
+      started,
+      route: target,
+      endpoint,
+      requestId,
+      client: req.socket.remoteAddress,
+    });
+  }
+
+  /** Counts a finished request in the metrics and, when asked, the access log. Status 499: the client left. */
+  recordRequest(entry: FinishedRequest): void {
+    const { route: target, status } = entry;
+    const seconds = Number(process.hrtime.bigint() - entry.started) / 1e9;
     this.options.metrics?.observeRequest(
       target?.ingressLabel ?? "",
       target?.serviceLabel ?? "",
@@ -436,16 +449,16 @@ export class ProxyHandler {
     if (this.options.accessLog) {
       this.options.logger.info(
         {
-          requestId,
-          method: req.method,
-          host: req.headers.host,
-          path: req.url,
+          requestId: entry.requestId,
+          method: entry.method,
+          host: entry.host,
+          path: entry.target,
           status,
           ms: Math.round(seconds * 10_000) / 10,
           ingress: target?.ingressLabel,
           service: target?.serviceLabel,
-          upstream: endpoint?.key,
-          client: req.socket.remoteAddress,
+          upstream: entry.endpoint?.key,
+          client: entry.client,
         },
         "access",
       );

@@ -3,8 +3,7 @@
 // a redirect's Location), given once (RFC 9112 3.2), and upgrades limited to WebSocket (an `Upgrade: h2c`
 // tunnel would let a client send requests for paths no route allows on the same connection).
 import type { IncomingMessage } from "node:http";
-
-const HOST_HEADER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9.])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+import { isRoutableHost } from "./route-request";
 
 /** Why the request's Host header cannot be routed, or null when it can (an absent Host routes as no host). */
 export function hostHeaderProblem(req: IncomingMessage): string | null {
@@ -15,9 +14,7 @@ export function hostHeaderProblem(req: IncomingMessage): string | null {
     if (name.length === 4 && name.toLowerCase() === "host") count++;
   }
   if (count > 1) return "more than one Host header";
-  const host = req.headers.host;
-  if (host === undefined || host === "") return null;
-  return HOST_HEADER.test(host) ? null : "a Host header that is not host[:port]";
+  return isRoutableHost(req.headers.host ?? "") ? null : "a Host header that is not host[:port]";
 }
 
 /** Whether an Upgrade request is a WebSocket handshake, the only upgrade the proxy tunnels. */

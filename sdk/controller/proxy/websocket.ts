@@ -8,14 +8,13 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { UpstreamEndpoint } from "../backend-resolver";
 import type { ControllerMetrics } from "../metrics";
-import type { RouteTarget, Snapshot } from "../snapshot";
+import type { Snapshot } from "../snapshot";
 import { readCookie } from "./affinity-cookie";
 import type { EndpointHealth } from "./endpoint-health";
 import type { EndpointPicker } from "./endpoint-picker";
 import { writeRawProxyError, type ProxyReason } from "./error-responses";
 import { buildForwardedHead } from "./forwarded-headers";
-import { normalizeRequestPath } from "../../matcher";
-import { splitTarget, upstreamPath } from "./path-rewrite";
+import { routeRequest } from "./route-request";
 import type { TrustedProxies } from "./trusted-proxies";
 import { UpstreamTimeoutError, classifyUpstreamError, whenConnected } from "./upstream";
 
@@ -29,6 +28,8 @@ export interface WebSocketContext {
   /** Open client sockets of established tunnels, closed on shutdown. */
   tunnels: Set<Duplex>;
   closing: boolean;
+  /** The HTTPS port named in redirects when the client addressed us with an explicit port. */
+  redirectHttpsPort: number;
 }
 
 function rawHead(statusLine: string, rawHeaders: readonly string[]): string {
@@ -46,19 +47,26 @@ export function proxyWebSocket(
 ): void {
   socket.on("error", () => socket.destroy());
   const fail = (reason: ProxyReason): void => writeRawProxyError(socket, reason);
-  const snapshot = context.snapshot;
-  if (!snapshot) return fail("notReady");
-  if (context.closing) return fail("shuttingDown");
+  if (context.snapshot && context.closing) return fail("shuttingDown");
   const host = req.headers.host ?? "";
-  const { path: rawPath, query } = splitTarget(req.url ?? "/");
-  if (!rawPath.startsWith("/")) return fail("badRequest");
-  const normalized = normalizeRequestPath(rawPath);
-  const route = snapshot.table.match(host, normalized);
-  if (!route) return fail("noRoute");
-  const target: RouteTarget = snapshot.targets[route.id]!;
-  if (target.problem) return fail("backendUnavailable");
-  if (target.endpoints.length === 0) return fail("noEndpoints");
-  const path = upstreamPath(route, target.options.rewriteTarget, normalized, query);
+  // The same decision as for plain requests, the HTTPS redirect included: a WebSocket to a TLS host over plain
+  // HTTP gets the 308 (browsers then connect with wss://) instead of a tunnel in clear text.
+  const decision = routeRequest(
+    context.snapshot,
+    { host, target: req.url ?? "/", secure, contentLength: -1 },
+    context.redirectHttpsPort,
+  );
+  if (decision.kind === "answer") return fail(decision.reason);
+  if (decision.kind === "redirect") {
+    const body = `308 Permanent Redirect: ${decision.location}\n`;
+    socket.end(
+      `HTTP/1.1 308 Permanent Redirect\r\nLocation: ${decision.location}\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+    return;
+  }
+  const { target, path } = decision;
   const forwarded = buildForwardedHead({
     rawHeaders: req.rawHeaders,
     remoteAddress: req.socket.remoteAddress ?? "",

@@ -65,6 +65,10 @@ describe("WebSocket upgrades", () => {
             { host: "dead.test", paths: [{ path: "/", service: "dead" }] },
           ],
         }),
+        ingress("secure-ws", {
+          rules: [{ host: "secure-ws.test", paths: [{ path: "/", service: "ws" }] }],
+          tls: [{ hosts: ["secure-ws.test"], secretName: "secure-ws-tls" }],
+        }),
       ],
       services: [ws.service, dead.service],
       endpointSlices: [...ws.slices, ...dead.slices],
@@ -74,6 +78,14 @@ describe("WebSocket upgrades", () => {
   after(async () => {
     await harness?.close();
     await echo?.close();
+  });
+
+  it("redirects an upgrade over plain HTTP to a TLS host instead of tunnelling it in clear text", async () => {
+    const { head, closed } = await upgrade(harness.httpPort, "secure-ws.test", "/ws?x=1");
+    assert.match(head, /^HTTP\/1\.1 308 /);
+    assert.match(head, /\r\nLocation: https:\/\/secure-ws\.test\/ws\?x=1\r\n/i);
+    await closed;
+    assert.equal(echo.requests, 0);
   });
 
   it("answers a non-WebSocket upgrade (h2c) as one plain request: no tunnel, nothing smuggled after it", async () => {

@@ -1,0 +1,281 @@
+// One client connection on the fast HTTP/1.1 path: reads request heads with the strict parser, runs one
+// FastExchange at a time (pipelined requests wait in the buffer, bounded), feeds the request body when the
+// exchange asks for it, and keeps the connection for the next request or closes it. A request that asks to
+// switch protocols (WebSocket) hands the whole connection to node:http, which tunnels it (websocket.ts).
+import type { Socket } from "node:net";
+import type { Logger } from "pino";
+import { HttpParseError } from "../http1/http-parse-error";
+import { RequestHeadProgress, parseRequestHead, type RequestHeadLimits } from "../http1/request-head";
+import { writeRawError } from "./error-responses";
+import { FastExchange, type ClientSide } from "./fast-exchange";
+import type { ProxyHandler } from "./proxy-handler";
+
+/** What every connection of one listener shares. */
+export interface ConnectionContext {
+  readonly proxy: ProxyHandler;
+  readonly logger: Logger;
+  readonly headLimits: RequestHeadLimits;
+  /** Hands a connection (its unread bytes put back) to node:http, for protocol upgrades. */
+  handOver(socket: Socket, secure: boolean): void;
+  /** The connection closed (the listener forgets it). */
+  closed(connection: ClientConnection): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Body pieces up to this size join the queued text (a copy is cheaper than a writev with one more buffer). */
+const INLINE_BYTES = 4096;
+/** Bytes buffered beyond the current request (pipelining) before the connection stops reading. */
+const MAX_BUFFERED = 64 * 1024;
+
+type State = "head" | "exchange" | "closing";
+
+/** The body text of a rejected request, by status (the parser's own message stays in the debug log). */
+const REJECTION_REASONS: Record<number, string> = {
+  414: "request-target too long",
+  431: "request header fields too large",
+  501: "transfer coding not implemented",
+  505: "HTTP version not supported",
+};
+
+export class ClientConnection implements ClientSide {
+  private pending: Buffer = EMPTY;
+  /** Where the parser got to in an incomplete head: a head sent a byte at a time is scanned once, not n times. */
+  private readonly headProgress = new RequestHeadProgress();
+  private state: State = "head";
+  private exchange: FastExchange | null = null;
+  private processing = false;
+  private paused = false;
+  private clientEnded = false;
+  /** Response bytes waiting for flush(), as latin1 text: one write call (one syscall) per upstream read. */
+  private queuedText = "";
+  /** Large buffers were written directly since the last flush. */
+  private queuedBuffers = false;
+  /** When the current head started (ms): fresh connections count from accept. */
+  headStartedAt = Date.now();
+  /** When the current request's head was read (ms), for the request timeout. */
+  requestStartedAt = 0;
+  readonly remoteAddress: string | undefined;
+  readonly localPort: number;
+
+  constructor(
+    readonly socket: Socket,
+    readonly secure: boolean,
+    private readonly context: ConnectionContext,
+  ) {
+    this.remoteAddress = socket.remoteAddress;
+    this.localPort = socket.localPort ?? 0;
+    socket.on("data", this.onData);
+    socket.on("drain", this.onDrain);
+    socket.on("end", this.onEnd);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
+  }
+
+  /** Between requests with nothing buffered: safe to close (graceful shutdown, keep-alive timeout). */
+  get idle(): boolean {
+    return this.state === "head" && this.pending.length === 0;
+  }
+
+  /** Reading a request head (possibly nothing yet). */
+  get readingHead(): boolean {
+    return this.state === "head";
+  }
+
+  /** Reading a request body for an exchange. */
+  get readingBody(): boolean {
+    return this.exchange?.wantsBody ?? false;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.process();
+  };
+
+  private readonly onDrain = (): void => {
+    this.exchange?.onClientDrain();
+  };
+
+  private readonly onEnd = (): void => {
+    // The client will send nothing more; answer what is in flight, then close.
+    this.clientEnded = true;
+    if (this.state === "head" && !this.processing) this.socket.end();
+  };
+
+  private readonly onError = (): void => {
+    this.socket.destroy();
+  };
+
+  private readonly onClose = (): void => {
+    this.state = "closing";
+    const exchange = this.exchange;
+    this.exchange = null;
+    exchange?.clientClosed();
+    this.context.closed(this);
+  };
+
+  /** Parses heads and feeds bodies until the buffer is used up or the current exchange must wait. */
+  private process(): void {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (;;) {
+        if (this.state === "exchange") {
+          const exchange = this.exchange!;
+          if (!exchange.wantsBody || this.pending.length === 0) break;
+          const used = exchange.readBody(this.pending, 0, this.pending.length);
+          this.pending = used >= this.pending.length ? EMPTY : this.pending.subarray(used);
+          continue;
+        }
+        if (this.state !== "head" || this.pending.length === 0) break;
+        if (!this.readHead()) break;
+      }
+      if (this.state === "exchange" && this.pending.length > MAX_BUFFERED) this.pauseReading();
+      if (this.state === "head" && this.clientEnded && this.pending.length === 0) this.socket.end();
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  /** Reads one request head from the buffer and starts its exchange; false when there is none to start. */
+  private readHead(): boolean {
+    const pending = this.pending;
+    let head;
+    try {
+      head = parseRequestHead(pending, 0, pending.length, this.context.headLimits, this.headProgress);
+    } catch (error) {
+      this.reject(error);
+      return false;
+    }
+    if (head === null) {
+      if (this.clientEnded) this.socket.destroy();
+      return false;
+    }
+    if (head.upgrade !== undefined) {
+      // The whole connection, this request included, goes to node:http (WebSocket tunnels, or a plain answer
+      // to any other upgrade).
+      this.state = "closing";
+      this.detach();
+      this.socket.unshift(pending);
+      this.pending = EMPTY;
+      this.context.handOver(this.socket, this.secure);
+      return false;
+    }
+    this.pending = head.headLength >= pending.length ? EMPTY : pending.subarray(head.headLength);
+    this.state = "exchange";
+    this.requestStartedAt = Date.now();
+    const exchange = new FastExchange(this.context.proxy, this, head);
+    this.exchange = exchange;
+    // It may finish at once (an answer of our own) or want its body now: the caller's loop handles both.
+    exchange.start();
+    return true;
+  }
+
+  private reject(error: unknown): void {
+    this.state = "closing";
+    this.pending = EMPTY;
+    if (error instanceof HttpParseError) {
+      this.context.logger.debug(
+        { code: error.code, status: error.status, reason: error.message },
+        "rejected malformed request",
+      );
+      writeRawError(this.socket, error.status, REJECTION_REASONS[error.status] ?? "malformed request");
+    } else {
+      this.context.logger.error({ err: error }, "request head handling failed");
+      this.socket.destroy();
+    }
+  }
+
+  /** Stops listening to the socket (before a handover). */
+  private detach(): void {
+    this.socket.pause();
+    this.paused = false;
+    this.socket.removeListener("data", this.onData);
+    this.socket.removeListener("drain", this.onDrain);
+    this.socket.removeListener("end", this.onEnd);
+    this.socket.removeListener("error", this.onError);
+    this.socket.removeListener("close", this.onClose);
+    this.context.closed(this);
+  }
+
+  /** Answers 408 to a request that did not arrive in time, and closes. */
+  timedOut(): void {
+    if (this.state === "closing") return;
+    this.state = "closing";
+    const exchange = this.exchange;
+    this.exchange = null;
+    exchange?.clientClosed();
+    if (this.pending.length === 0 && exchange === null) {
+      this.socket.destroy(); // idle or silent: nothing to answer
+      return;
+    }
+    writeRawError(this.socket, 408, "request timed out");
+  }
+
+  /** Closes the connection now if idle (graceful shutdown, keep-alive timeout). */
+  closeIfIdle(): void {
+    if (this.idle) this.socket.destroy();
+  }
+
+  // ---- ClientSide ----
+
+  write(data: string | Buffer): boolean {
+    if (this.queuedText !== "") this.flush();
+    return typeof data === "string" ? this.socket.write(data, "latin1") : this.socket.write(data);
+  }
+
+  queue(data: string | Buffer): void {
+    if (typeof data === "string") {
+      this.queuedText += data;
+    } else if (data.length <= INLINE_BYTES) {
+      this.queuedText += data.toString("latin1");
+    } else {
+      if (this.queuedText !== "") this.flush();
+      this.queuedBuffers = true;
+      this.socket.write(data);
+    }
+  }
+
+  flush(): boolean {
+    const text = this.queuedText;
+    const wroteBuffers = this.queuedBuffers;
+    this.queuedText = "";
+    this.queuedBuffers = false;
+    if (text !== "") return this.socket.write(text, "latin1");
+    return !wroteBuffers || this.socket.writableLength < this.socket.writableHighWaterMark;
+  }
+
+  pauseReading(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  bodyWanted(): void {
+    this.resumeReading();
+    this.process();
+  }
+
+  exchangeDone(keepAlive: boolean): void {
+    this.exchange = null;
+    if (this.state === "closing") return;
+    if (!keepAlive || this.context.proxy.isClosing) {
+      this.state = "closing";
+      this.socket.end();
+      return;
+    }
+    this.state = "head";
+    this.headStartedAt = Date.now();
+    this.resumeReading();
+    this.process();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

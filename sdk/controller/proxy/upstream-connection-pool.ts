@@ -1,0 +1,138 @@
+// Keep-alive connections to upstream endpoints for the fast HTTP/1.1 path: per endpoint (and protocol and TLS
+// name) a stack of idle connections, most recently used first (the warmest, and the least likely to have been
+// closed by the upstream's own idle timeout). No limit on connections per endpoint, as with undici's Pool
+// before: the client side bounds concurrency. Idle connections close after keepAliveTimeoutMs.
+import type { UpstreamEndpoint } from "../backend-resolver";
+import {
+  UpstreamConnection,
+  type ConnectionReleaser,
+  type UpstreamAddress,
+  type UpstreamOwner,
+} from "./upstream-connection";
+
+export interface UpstreamConnectionPoolOptions {
+  /** Idle upstream connections close after this, ms. Default 30 000. */
+  keepAliveTimeoutMs?: number;
+  /** At most this many idle connections are kept per endpoint. Default 256. */
+  maxIdlePerEndpoint?: number;
+}
+
+class EndpointConnections implements ConnectionReleaser {
+  readonly idle: UpstreamConnection[] = [];
+  /** Connections open (idle or busy). */
+  open = 0;
+  /** No snapshot names the endpoint any more: released connections close. */
+  retired = false;
+
+  constructor(
+    readonly address: UpstreamAddress,
+    readonly endpointKey: string,
+    private readonly maxIdle: number,
+  ) {}
+
+  released(connection: UpstreamConnection, reusable: boolean): void {
+    if (reusable && !this.retired && this.idle.length < this.maxIdle) this.idle.push(connection);
+    else if (reusable) connection.socket.destroy();
+  }
+
+  closed(connection: UpstreamConnection): void {
+    this.open--;
+    const at = this.idle.indexOf(connection);
+    if (at !== -1) this.idle.splice(at, 1);
+  }
+
+  closeIdle(olderThan: number): void {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const connection = this.idle[i]!;
+      if (connection.idleSince <= olderThan) connection.socket.destroy();
+    }
+  }
+
+  closeAll(): void {
+    for (const connection of [...this.idle]) connection.socket.destroy();
+    this.idle.length = 0;
+  }
+}
+
+export class UpstreamConnectionPool {
+  private readonly endpoints = new Map<string, EndpointConnections>();
+  private readonly keepAliveTimeoutMs: number;
+  private readonly maxIdle: number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(options: UpstreamConnectionPoolOptions = {}) {
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+    this.maxIdle = options.maxIdlePerEndpoint ?? 256;
+    this.sweeper = setInterval(
+      () => this.closeIdle(Date.now() - this.keepAliveTimeoutMs),
+      Math.min(1_000, this.keepAliveTimeoutMs),
+    );
+    this.sweeper.unref();
+  }
+
+  /**
+   * Lends `owner` a connection to `endpoint`: an idle one (already connected; the caller writes at once), or a
+   * new one whose `onUpstreamConnect` (or `onUpstreamFailure`) comes later.
+   */
+  acquire(
+    endpoint: UpstreamEndpoint,
+    secure: boolean,
+    servername: string,
+    connectTimeoutMs: number,
+    readTimeoutMs: number,
+    owner: UpstreamOwner,
+  ): UpstreamConnection {
+    const key = secure ? `https|${endpoint.key}|${servername}` : endpoint.key;
+    let connections = this.endpoints.get(key);
+    if (!connections) {
+      connections = new EndpointConnections(
+        { host: endpoint.address, port: endpoint.port, secure, servername: secure ? servername : "" },
+        endpoint.key,
+        this.maxIdle,
+      );
+      this.endpoints.set(key, connections);
+    }
+    const expired = Date.now() - this.keepAliveTimeoutMs;
+    for (;;) {
+      const idle = connections.idle.pop();
+      if (!idle) break;
+      if (!idle.alive || idle.idleSince <= expired) {
+        idle.socket.destroy();
+        continue;
+      }
+      idle.attach(owner, readTimeoutMs);
+      return idle;
+    }
+    const connection = new UpstreamConnection(connections.address, connectTimeoutMs, connections);
+    connections.open++;
+    connection.attach(owner, readTimeoutMs);
+    return connection;
+  }
+
+  /** Idle connections in the pool (tests, metrics). */
+  idleCount(): number {
+    let count = 0;
+    for (const connections of this.endpoints.values()) count += connections.idle.length;
+    return count;
+  }
+
+  /** Closes the idle connections of endpoints no snapshot names any more (busy ones close when released). */
+  retain(endpointKeys: ReadonlySet<string>): void {
+    for (const [key, connections] of this.endpoints) {
+      if (endpointKeys.has(connections.endpointKey)) continue;
+      this.endpoints.delete(key);
+      connections.retired = true;
+      connections.closeAll();
+    }
+  }
+
+  private closeIdle(olderThan: number): void {
+    for (const connections of this.endpoints.values()) connections.closeIdle(olderThan);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const connections of this.endpoints.values()) connections.closeAll();
+    this.endpoints.clear();
+  }
+}
