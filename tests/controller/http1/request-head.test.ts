@@ -214,23 +214,19 @@ describe("request head: incomplete input", () => {
     assert.deepEqual(head, parsed(text));
   });
 
-  it("with a RequestHeadProgress, checks a head that arrives a byte at a time in linear time, not quadratic", () => {
-    // One 8 KiB header line and one 4 KiB target: resuming mid-line matters most there.
+  it("with a RequestHeadProgress, resumes inside a long header line and a long target", () => {
+    // One 8 KiB header line and one 4 KiB target: resuming mid-line matters most there. (How much time the
+    // progress saves is a speed claim, measured by `npm run bench:http1`, not asserted here.)
     for (const text of [get(`X-Long: ${"v".repeat(8000)}\r\n`), get("", `/${"t".repeat(4000)}`)]) {
       const buf = bytes(text);
-      const feed = (progress?: RequestHeadProgress): [RequestHead | null, number] => {
-        const started = process.hrtime.bigint();
+      const feed = (progress?: RequestHeadProgress): RequestHead | null => {
         let head: RequestHead | null = null;
         for (let end = 1; end <= buf.length && head === null; end++) {
           head = parseRequestHead(buf, 0, end, undefined, progress);
         }
-        return [head, Number(process.hrtime.bigint() - started)];
+        return head;
       };
-      const [resumed, linear] = feed(new RequestHeadProgress());
-      const [rescanned, quadratic] = feed();
-      assert.deepEqual(resumed, rescanned);
-      // About 15 times faster on a quiet machine; 4 leaves room for a noisy one.
-      assert.ok(linear * 4 < quadratic, `${linear} ns with progress, ${quadratic} ns without`);
+      assert.deepEqual(feed(new RequestHeadProgress()), feed());
     }
   });
 
