@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per process. With --workers N the primary aggregates the
 // workers' registries (prom-client's AggregatorRegistry) and serves them on the health port.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { FastHistogram, type HistogramSeries } from "./fast-histogram";
 import type { Snapshot } from "./snapshot";
 
 /** Kinds of upstream failure, the `kind` label of ingress_kit_upstream_errors_total. */
@@ -21,6 +22,12 @@ export interface ControllerMetrics {
   reload(success: boolean, seconds: number, snapshot: Snapshot | null): void;
 }
 
+interface RequestCount {
+  readonly labels: { ingress: string; service: string; status_class: string };
+  /** Requests not yet added to the prom-client counter. */
+  pending: number;
+}
+
 function statusClass(status: number): string {
   if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx`;
   return "other";
@@ -29,16 +36,26 @@ function statusClass(status: number): string {
 export function createControllerMetrics(options: { defaultMetrics?: boolean } = {}): ControllerMetrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "ingress_kit_" });
-  const requests = new Counter({
+  // Requests are counted in plain records and added to the counter when it is read (a scrape), not one
+  // prom-client call per request.
+  const requestCounts = new Map<string, RequestCount>();
+  new Counter({
     name: "ingress_kit_requests_total",
     help: "Requests served, by Ingress (namespace/name, empty when no route matched), backend service and status class.",
     labelNames: ["ingress", "service", "status_class"] as const,
     registers: [registry],
+    collect() {
+      for (const entry of requestCounts.values()) {
+        if (entry.pending === 0) continue;
+        this.inc(entry.labels, entry.pending);
+        entry.pending = 0;
+      }
+    },
   });
-  const duration = new Histogram({
+  const duration = new FastHistogram({
     name: "ingress_kit_request_duration_seconds",
     help: "Time from the request head to the end of the response, by Ingress.",
-    labelNames: ["ingress"] as const,
+    labelName: "ingress",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
@@ -81,24 +98,26 @@ export function createControllerMetrics(options: { defaultMetrics?: boolean } = 
     registers: [registry],
   });
 
-  // Label children are cached: prom-client hashes labels on every call otherwise.
-  const requestChildren = new Map<
-    string,
-    { count: Counter.Internal; latency: Histogram.Internal<"ingress"> }
-  >();
+  // Per label set, found with one string key per request.
+  const requestSeries = new Map<string, { count: RequestCount; latency: HistogramSeries }>();
   return {
     registry,
     observeRequest(ingress, service, status, seconds) {
       const cls = statusClass(status);
       const key = `${ingress}|${service}|${cls}`;
-      let child = requestChildren.get(key);
-      if (!child) {
-        if (requestChildren.size > 50_000) requestChildren.clear();
-        child = { count: requests.labels(ingress, service, cls), latency: duration.labels(ingress) };
-        requestChildren.set(key, child);
+      let series = requestSeries.get(key);
+      if (!series) {
+        if (requestSeries.size > 50_000) requestSeries.clear();
+        let count = requestCounts.get(key);
+        if (!count) {
+          count = { labels: { ingress, service, status_class: cls }, pending: 0 };
+          requestCounts.set(key, count);
+        }
+        series = { count, latency: duration.seriesFor(ingress) };
+        requestSeries.set(key, series);
       }
-      child.count.inc();
-      child.latency.observe(seconds);
+      series.count.pending++;
+      duration.observe(series.latency, seconds);
     },
     upstreamError(kind) {
       upstreamErrors.labels(kind).inc();
