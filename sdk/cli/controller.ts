@@ -11,6 +11,7 @@ import {
   runPrimary,
   shareWorkerMetrics,
 } from "../controller/workers";
+import { takeSharedTlsMaterial } from "../controller/shared-tls";
 import { createObjectSource } from "../controller/sources/create-source";
 import { UsageError } from "./exit-codes";
 
@@ -193,6 +194,7 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
       httpEngine: flags.httpEngine,
       shutdownTimeoutMs: flags.shutdownTimeoutMs,
       onReady: worker ? notifyPrimaryReady : undefined,
+      sharedTls: worker ? takeSharedTlsMaterial() : undefined,
     });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message, CONTROLLER_USAGE);

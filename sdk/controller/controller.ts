@@ -7,6 +7,7 @@ import { publishAfterSwap, type PublishOptions } from "./address-publisher";
 import { HealthServer } from "./health-server";
 import { createControllerMetrics, type ControllerMetrics } from "./metrics";
 import { createFallbackCertificate } from "./proxy/fallback-certificate";
+import type { SharedTlsMaterial } from "./shared-tls";
 import { FastListener, type ProxyServer } from "./proxy/fast-listener";
 import { createHttpListener, type ListenerLimits } from "./proxy/http-listener";
 import { ProxyHandler } from "./proxy/proxy-handler";
@@ -45,6 +46,8 @@ export interface ControllerOptions {
   maxDelayMs?: number;
   metrics?: ControllerMetrics;
   compile?: (ingresses: readonly unknown[], options: CompileOptions) => RouteTable;
+  /** TLS material every cluster worker shares (from the primary); default: made by this process. */
+  sharedTls?: SharedTlsMaterial;
   /** Called once when the first snapshot serves (cluster workers tell the primary). */
   onReady?: () => void;
 }
@@ -136,7 +139,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     await builder.start();
     if (!builder.current()) throw new Error("the first snapshot could not be built; see the log");
     if (options.httpsPort !== null) {
-      const tlsOptions = { snapshots: builder, fallback: createFallbackCertificate() };
+      const tlsOptions = {
+        snapshots: builder,
+        fallback: createFallbackCertificate(options.sharedTls?.fallback),
+        ticketKeys: options.sharedTls?.ticketKeys,
+      };
       const tls: ProxyServer =
         engine === "fast"
           ? new FastListener({ handler: proxy, limits, logger, tls: tlsOptions })

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
 import { AggregatorRegistry, type Registry } from "prom-client";
 import { HealthServer } from "./health-server";
+import { createSharedTlsMaterial, sharedTlsEnvironment } from "./shared-tls";
 
 export const WORKER_READY_MESSAGE = "ingress-kit:worker-ready";
 
@@ -53,11 +54,13 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   let shuttingDown = false;
   let crashes = 0;
 
+  // Workers share session ticket keys and the fallback certificate (shared-tls.ts); restarted ones too.
+  const workerEnv = sharedTlsEnvironment(createSharedTlsMaterial());
   // Each worker accepts its own connections (no round robin through the primary): a worker that has just died
   // is then never handed a new connection, and no connection pays the extra hop through the primary.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(workerEnv);
     worker.on("message", (message: unknown) => {
       if ((message as { type?: unknown } | null)?.type === WORKER_READY_MESSAGE) {
         ready.add(worker.id);

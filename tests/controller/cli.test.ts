@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import tls from "node:tls";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -162,6 +163,13 @@ describe("ingress-kit controller command", () => {
         /ingress_kit_requests_total\{ingress="default\/hello",service="default\/hello:http",status_class="2xx"\} [1-9]/,
       );
       if (workers === "2") {
+        // Both workers show the same fallback certificate and accept each other's session tickets.
+        const first = await tlsHandshake(httpsPort);
+        for (let i = 0; i < 6; i++) {
+          assert.equal((await tlsHandshake(httpsPort)).fingerprint, first.fingerprint);
+          const resumed = await tlsHandshake(httpsPort, first.session);
+          assert.ok(resumed.resumed, `connection ${i} did not resume its TLS session`);
+        }
         // The primary restarts a worker that dies; the other worker keeps serving meanwhile.
         const before = workerPids(child.pid!);
         assert.equal(before.length, 2, output);
@@ -196,6 +204,25 @@ describe("ingress-kit controller command", () => {
     });
   }
 });
+
+/**
+ * One TLS handshake without SNI (the fallback certificate): its certificate (absent when resumed), whether it
+ * resumed, its session.
+ */
+async function tlsHandshake(
+  port: number,
+  session?: Buffer,
+): Promise<{ fingerprint: string | undefined; resumed: boolean; session: Buffer }> {
+  const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, session });
+  // TLS 1.3 sends the session ticket after the handshake.
+  const ticket = once(socket, "session") as Promise<[Buffer]>;
+  await once(socket, "secureConnect");
+  const fingerprint = socket.getPeerCertificate().fingerprint256;
+  const resumed = socket.isSessionReused();
+  const [next] = session ? [session] : await ticket;
+  socket.destroy();
+  return { fingerprint, resumed, session: next };
+}
 
 function isAlive(pid: number): boolean {
   try {

@@ -13,11 +13,14 @@ export interface FallbackCertificate {
   readonly context: SecureContext;
 }
 
-export function createFallbackCertificate(): FallbackCertificate {
-  const { cert, key } = issueCertificate({
-    subject: { commonName: FALLBACK_CERTIFICATE_NAME, organization: "ingress-kit" },
-    altNames: ["ingress-kit.invalid"],
-    days: 3650,
-  });
+/** A new fallback certificate, or one made before (cluster workers share the primary's). */
+export function createFallbackCertificate(pem?: { cert: string; key: string }): FallbackCertificate {
+  const { cert, key } =
+    pem ??
+    issueCertificate({
+      subject: { commonName: FALLBACK_CERTIFICATE_NAME, organization: "ingress-kit" },
+      altNames: ["ingress-kit.invalid"],
+      days: 3650,
+    });
   return { cert, key, context: createSecureContext({ ...TLS_CONTEXT_OPTIONS, cert, key }) };
 }

@@ -35,6 +35,8 @@ export interface FastListenerOptions {
     fallback: FallbackCertificate;
     /** TLS handshake must finish within this, ms. Default 10 000. */
     handshakeTimeoutMs?: number;
+    /** Session ticket keys (48 bytes) shared by every worker, so a client resumes on any of them. */
+    ticketKeys?: Buffer;
   };
 }
 
@@ -72,6 +74,7 @@ export class FastListener implements ProxyServer, ConnectionContext {
           key: fallback.key,
           ALPNProtocols: ["http/1.1"],
           handshakeTimeout: options.tls.handshakeTimeoutMs ?? 10_000,
+          ...(options.tls.ticketKeys ? { ticketKeys: options.tls.ticketKeys } : {}),
           allowHalfOpen: true,
           SNICallback: (servername, callback) => {
             try {

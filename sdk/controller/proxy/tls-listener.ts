@@ -30,6 +30,8 @@ export interface TlsListenerOptions {
   logger: Logger;
   /** TLS handshake must finish within this, ms. Default 10 000. */
   handshakeTimeoutMs?: number;
+  /** Session ticket keys (48 bytes) shared by every worker, so a client resumes on any of them. */
+  ticketKeys?: Buffer;
 }
 
 export function createTlsListener(options: TlsListenerOptions): https.Server {
@@ -41,6 +43,7 @@ export function createTlsListener(options: TlsListenerOptions): https.Server {
     key: fallback.key,
     ALPNProtocols: ["http/1.1"],
     handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+    ...(options.ticketKeys ? { ticketKeys: options.ticketKeys } : {}),
     SNICallback: (servername, callback) => {
       try {
         callback(null, selectContext(snapshots, fallback.context, servername));
