@@ -231,7 +231,8 @@ export class ClientConnection implements ClientSide {
     } else {
       if (this.queuedText !== "") this.flush();
       this.queuedBuffers = true;
-      this.socket.write(data);
+      // A copy: the socket may keep it until written, and upstream chunks live in a shared read buffer.
+      this.socket.write(Buffer.from(data));
     }
   }
 

@@ -27,7 +27,10 @@ export interface ClientSide {
   readonly localPort: number;
   /** Writes to the client (after anything queued); false when its buffer is full (wait for `onClientDrain`). */
   write(data: string | Buffer): boolean;
-  /** Queues bytes for the next flush: a head and the body bytes that came with it leave in one write call. */
+  /**
+   * Queues bytes for the next flush: a head and the body bytes that came with it leave in one write call.
+   * Buffers are copied (they may be in the upstream's shared read buffer).
+   */
   queue(data: string | Buffer): void;
   /** Writes what is queued; false when the client's buffer is full. */
   flush(): boolean;
@@ -294,7 +297,8 @@ export class FastExchange implements UpstreamOwner {
           return;
         }
         if (head === null) {
-          this.responsePending = start === 0 ? buf : buf.subarray(start);
+          // Kept across reads: a copy (the chunk lives in the connection's shared read buffer).
+          this.responsePending = Buffer.from(buf.subarray(start));
           return;
         }
         if (head.statusCode >= 200) break;

@@ -5,10 +5,14 @@ import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { UpstreamTimeoutError } from "./upstream";
 
+/** Where plain upstream connections read; a chunk handed to an owner is only valid during the call. */
+const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** What a request that borrowed the connection hears from it. */
 export interface UpstreamOwner {
   /** A new connection is established (TLS included); a reused one is attached already connected. */
   onUpstreamConnect(): void;
+  /** Bytes from the upstream, valid only during the call (a shared read buffer): copy what you keep. */
   onUpstreamData(chunk: Buffer): void;
   /** The upstream ended its side (EOF). */
   onUpstreamEnd(): void;
@@ -58,7 +62,13 @@ export class UpstreamConnection {
           ...(address.servername !== "" ? { servername: address.servername } : {}),
           ALPNProtocols: ["http/1.1"],
         })
-      : netConnect({ host: address.host, port: address.port });
+      : netConnect({
+          host: address.host,
+          port: address.port,
+          // Plain connections read into one buffer shared by all of them, bypassing the Readable stream's
+          // per-chunk work: the owner handles each chunk synchronously and copies what it keeps.
+          onread: { buffer: SHARED_READ_BUFFER, callback: (bytes: number) => this.onRead(bytes) },
+        });
     this.socket = socket;
     socket.setNoDelay(true);
     this.connectTimer = setTimeout(() => {
@@ -71,11 +81,7 @@ export class UpstreamConnection {
       this.connected = true;
       this.owner?.onUpstreamConnect();
     });
-    socket.on("data", (chunk: Buffer) => {
-      const owner = this.owner;
-      if (owner) owner.onUpstreamData(chunk);
-      else socket.destroy(); // bytes while idle: the upstream broke the protocol; never hand this out again
-    });
+    if (address.secure) socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => this.owner?.onUpstreamEnd());
     socket.on("drain", () => this.owner?.onUpstreamDrain());
     socket.on("timeout", () => {
@@ -87,6 +93,17 @@ export class UpstreamConnection {
       this.fail(new UpstreamClosedError());
       this.releaser.closed(this);
     });
+  }
+
+  private onRead(bytes: number): boolean {
+    this.onData(SHARED_READ_BUFFER.subarray(0, bytes));
+    return true; // keep reading (backpressure pauses the socket explicitly)
+  }
+
+  private onData(chunk: Buffer): void {
+    const owner = this.owner;
+    if (owner) owner.onUpstreamData(chunk);
+    else this.socket.destroy(); // bytes while idle: the upstream broke the protocol; never hand this out again
   }
 
   private fail(error: Error): void {
