@@ -6,7 +6,8 @@
 // - Changes are seen through fs.watch on every folder (file mode: the file's folder, so that an editor's save
 //   by renaming a temporary file over the original is seen), debounced; and through polling (a stat of every
 //   file, default every 2 s), because fs.watch reports nothing on some file systems (network mounts, some
-//   Docker bind mounts). A re-read only reads the files whose size, inode or times changed.
+//   Docker bind mounts). A re-read only reads the files whose size, inode or times changed, and parses only
+//   their documents that are new or changed (see manifest-reader.ts).
 // - A file that fails to parse, or cannot be read, keeps the objects of its last good version and logs the
 //   error with the file name and line. A file deleted from the folder takes its objects with it; the single
 //   file of file mode never does (a missing file is most likely mid-save).
@@ -19,7 +20,7 @@ import { SourceCodes } from "./codes";
 import { errorFields } from "./error-fields";
 import { FolderWatch } from "./folder-watch";
 import { objectKey, type KubeObject } from "./kube-object";
-import { readManifests, type ManifestObject } from "./manifest-reader";
+import { readManifests, type ManifestDocuments, type ManifestObject } from "./manifest-reader";
 import type { ClusterState } from "./objects";
 import { EMPTY_CLUSTER_STATE } from "./objects";
 import type { ResourceKind } from "./resource-kinds";
@@ -32,7 +33,10 @@ export interface FileSourceOptions {
   /** A manifest file, or a folder read recursively. */
   readonly path: string;
   readonly logger: Logger;
-  /** Quiet time after a file-system event before re-reading, in ms; default 100. */
+  /**
+   * Quiet time after a file-system event before re-reading, in ms; default 20: long enough to gather the events
+   * of one save, short enough to leave the snapshot builder's debounce most of a 100 ms change budget.
+   */
   readonly debounceMs?: number;
   /** Interval of the polling fallback in ms; 0 turns polling off. Default 2000. */
   readonly pollIntervalMs?: number;
@@ -56,11 +60,14 @@ interface FileEntry {
   text: string;
   /** The objects of the last version that parsed. */
   objects: readonly ManifestObject[];
+  /** The parsed documents of that version, reused by the next read of the file. */
+  documents: ManifestDocuments;
   /** The error code of the last failed read, so that a file missing for a while is logged once. */
   readFailure?: string;
 }
 
 const NO_OBJECTS: readonly ManifestObject[] = Object.freeze([]);
+const NO_DOCUMENTS: ManifestDocuments = new Map();
 
 export class FileSource implements ObjectSource {
   readonly name: string;
@@ -178,7 +185,7 @@ export class FileSource implements ObjectSource {
         // In file mode the parent folder is watched: only the file itself matters (a rename over it included).
         if (this.mode === "file" && name !== null && name !== file) return;
         clearTimeout(this.debounceTimer);
-        this.debounceTimer = setTimeout(() => void this.rescan(), this.options.debounceMs ?? 100);
+        this.debounceTimer = setTimeout(() => void this.rescan(), this.options.debounceMs ?? 20);
         this.debounceTimer.unref();
       },
       (folder, error) => {
@@ -291,20 +298,26 @@ export class FileSource implements ObjectSource {
         signature: "",
         text: previous?.text ?? "",
         objects: previous?.objects ?? NO_OBJECTS,
+        documents: previous?.documents ?? NO_DOCUMENTS,
         readFailure: failure,
       };
     }
     if (previous !== undefined && previous.text === text) {
-      return { text, objects: previous.objects, signature };
+      return { text, objects: previous.objects, documents: previous.documents, signature };
     }
-    const result = readManifests(text);
+    const result = readManifests(text, previous?.documents);
     if (!result.ok) {
       const { line, column, code, message } = result.error;
       this.log.error(
         { code: SourceCodes.MANIFEST_PARSE_FAILED, file, line, column, yamlCode: code },
         `${file}:${line}:${column}: ${message}; ${previous ? "its previous objects keep serving" : "it is skipped"}`,
       );
-      return { signature, text, objects: previous?.objects ?? NO_OBJECTS };
+      return {
+        signature,
+        text,
+        objects: previous?.objects ?? NO_OBJECTS,
+        documents: previous?.documents ?? NO_DOCUMENTS,
+      };
     }
     for (const note of result.notes) {
       const fields = { file, line: note.line, kind: note.kind, apiVersion: note.apiVersion, name: note.name };
@@ -319,23 +332,30 @@ export class FileSource implements ObjectSource {
       }
     }
     this.log.info(
-      { code: SourceCodes.MANIFEST_LOADED, file, objects: result.objects.length },
+      {
+        code: SourceCodes.MANIFEST_LOADED,
+        file,
+        objects: result.objects.length,
+        parsedDocuments: result.parsedDocuments,
+      },
       `read ${result.objects.length} objects from ${file}`,
     );
-    return { signature, text, objects: result.objects };
+    return { signature, text, objects: result.objects, documents: result.documents };
   }
 
   private rebuild(): void {
     const byKind = new Map<ResourceKind["stateKey"], Map<string, KubeObject>>();
-    const origin = new Map<string, string>();
+    // Where each object was first defined, as the file's path and the line: names are made only for duplicates.
+    const origin = new Map<string, { path: string; line: number }>();
     for (const [path, entry] of this.files) {
       for (const { kind, object, line } of entry.objects) {
         let objects = byKind.get(kind.stateKey);
         if (!objects) byKind.set(kind.stateKey, (objects = new Map()));
         const key = objectKey(kind, object.metadata ?? {});
-        const where = `${this.displayName(path)}:${line}`;
-        const first = origin.get(`${kind.kind} ${key}`);
+        const originKey = `${kind.kind} ${key}`;
+        const first = origin.get(originKey);
         if (first !== undefined) {
+          const kept = `${this.displayName(first.path)}:${first.line}`;
           this.log.warn(
             {
               code: SourceCodes.MANIFEST_DUPLICATE,
@@ -343,13 +363,13 @@ export class FileSource implements ObjectSource {
               object: key,
               file: this.displayName(path),
               line,
-              kept: first,
+              kept,
             },
-            `${where}: ${kind.kind} ${key} is also defined at ${first}; the first one is kept`,
+            `${this.displayName(path)}:${line}: ${kind.kind} ${key} is also defined at ${kept}; the first one is kept`,
           );
           continue;
         }
-        origin.set(`${kind.kind} ${key}`, where);
+        origin.set(originKey, { path, line });
         objects.set(key, object);
       }
     }

@@ -123,6 +123,31 @@ describe("FileSource", () => {
     await waitFor(() => services(source).includes("default/d:8081"), "the change in the new folder");
   });
 
+  test("a change to one file re-parses only that file, and only its new documents", async (t) => {
+    const folder = await tempFolder(t);
+    const names = ["a", "b", "c", "d"];
+    for (const name of names) {
+      await writeFile(
+        join(folder, `${name}.yaml`),
+        [serviceYaml(`${name}1`), serviceYaml(`${name}2`)].join("---\n"),
+      );
+    }
+    const { source, logs } = await startSource(t, folder);
+    const loaded = () => logs.withCode(SourceCodes.MANIFEST_LOADED).map((l) => [l.file, l.parsedDocuments]);
+    assert.deepEqual(
+      loaded(),
+      names.map((name) => [`${name}.yaml`, 2]),
+    );
+
+    await writeFile(
+      join(folder, "b.yaml"),
+      [serviceYaml("b1"), serviceYaml("b2"), serviceYaml("b3")].join("---\n"),
+    );
+    await waitFor(() => services(source).includes("default/b3:80"), "the appended document");
+    assert.deepEqual(loaded().slice(names.length), [["b.yaml", 1]], "b.yaml alone, its new document alone");
+    assert.equal(services(source).length, 9);
+  });
+
   test("polling alone picks up changes when fs.watch is off", async (t) => {
     const folder = await tempFolder(t);
     await writeFile(join(folder, "a.yaml"), serviceYaml("a"));

@@ -110,3 +110,67 @@ describe("readManifests", () => {
     assert.deepEqual(summary(readManifests("# nothing yet\n---\n")), []);
   });
 });
+
+describe("readManifests with the previous read's documents", () => {
+  const service = (name: string, port = 80) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {ports: [{port: ${port}}]}\n`;
+  const file = (...docs: string[]) => docs.join("---\n");
+
+  test("parses only the new or changed documents and keeps the others' objects", () => {
+    const first = ok(readManifests(file(service("a"), service("b"), service("c"))));
+    assert.equal(first.parsedDocuments, 3);
+
+    const appended = ok(
+      readManifests(file(service("a"), service("b"), service("c"), service("d")), first.documents),
+    );
+    assert.equal(appended.parsedDocuments, 1);
+    assert.deepEqual(summary(appended), [
+      "Service default/a @1",
+      "Service default/b @6",
+      "Service default/c @11",
+      "Service default/d @16",
+    ]);
+    assert.equal(
+      appended.objects[1]?.object,
+      first.objects[1]?.object,
+      "an unchanged document keeps its object",
+    );
+
+    const changed = ok(readManifests(file(service("a"), service("b", 81), service("d")), appended.documents));
+    assert.equal(changed.parsedDocuments, 1);
+    assert.deepEqual(summary(changed), [
+      "Service default/a @1",
+      "Service default/b @6",
+      "Service default/d @11",
+    ]);
+    assert.equal(
+      changed.objects[1]?.object.spec &&
+        (changed.objects[1].object.spec as { ports: { port: number }[] }).ports[0]?.port,
+      81,
+    );
+  });
+
+  test("moved documents and their notes get their new lines", () => {
+    const note = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ignored}\n";
+    const first = ok(readManifests(file(service("a"), service("b"), note)));
+    const moved = ok(readManifests(file(service("a"), service("new"), service("b"), note), first.documents));
+    assert.equal(moved.parsedDocuments, 1);
+    assert.deepEqual(summary(moved), [
+      "Service default/a @1",
+      "Service default/new @6",
+      "Service default/b @11",
+    ]);
+    assert.deepEqual(
+      moved.notes.map((n) => [n.reason, n.line]),
+      [["kind-ignored", 16]],
+    );
+  });
+
+  test("a changed document that does not parse gives the error and line of the whole file", () => {
+    const first = ok(readManifests(file(service("a"), service("b"))));
+    const result = readManifests(file(service("a"), service("b"), "kind: [unclosed\n"), first.documents);
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.error.line, 12);
+  });
+});
