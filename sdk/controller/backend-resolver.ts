@@ -59,6 +59,8 @@ export class BackendResolver {
   private readonly slices = new Map<string, EndpointSliceObject[]>();
   /** Endpoint objects are reused between resolutions so equal addresses share one object. */
   private readonly endpoints = new Map<string, UpstreamEndpoint>();
+  /** Resolutions by namespace, service and port: the routes of one Service (often many) share one. */
+  private readonly resolved = new Map<string, BackendResolution>();
 
   constructor(state: Pick<ClusterState, "services" | "endpointSlices">) {
     for (const service of state.services) {
@@ -96,7 +98,22 @@ export class BackendResolver {
         message: "backend has no service name or port. Set backend.service.name and backend.service.port.",
       };
     }
-    const service: ResolvedService = { namespace, name, port: portLabel };
+    const key = `${namespace}/${name}:${portLabel}`;
+    let resolution = this.resolved.get(key);
+    if (resolution === undefined) {
+      resolution = this.resolveService(namespace, name, wanted, portLabel);
+      this.resolved.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveService(
+    namespace: string,
+    name: string,
+    wanted: { name?: string; number?: number } | undefined,
+    portLabel: string,
+  ): BackendResolution {
+    const service: ResolvedService = Object.freeze({ namespace, name, port: portLabel });
     const object = this.services.get(`${namespace}/${name}`);
     if (!object) {
       return {
@@ -122,7 +139,7 @@ export class BackendResolver {
     }
     if (object.spec?.type === "ExternalName" && object.spec.externalName) {
       const port = servicePort.port ?? 80;
-      return { ok: true, service, endpoints: [this.endpoint(object.spec.externalName, port)] };
+      return { ok: true, service, endpoints: Object.freeze([this.endpoint(object.spec.externalName, port)]) };
     }
     const endpoints: UpstreamEndpoint[] = [];
     const seen = new Set<string>();
@@ -141,7 +158,7 @@ export class BackendResolver {
       }
     }
     endpoints.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { ok: true, service, endpoints };
+    return { ok: true, service, endpoints: Object.freeze(endpoints) };
   }
 
   private endpoint(address: string, port: number): UpstreamEndpoint {

@@ -132,7 +132,7 @@ export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Sn
       ingressLabel,
       service,
       serviceLabel,
-      endpoints: Object.freeze(resolution.endpoints.slice()),
+      endpoints: resolution.endpoints, // frozen, shared by the routes of one Service port
       problem: null,
       options: routeOptions,
     });

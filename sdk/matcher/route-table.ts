@@ -29,6 +29,8 @@ import type {
 } from "./types";
 
 const SLASH = 47;
+/** The prefixLengths of a host without Prefix keys (most hosts with only "/"): one shared array, not one each. */
+const NO_PREFIX_LENGTHS = new Uint8Array(1);
 
 /** The routes of one host (or of the wildcard, or of "any host"). */
 class HostRoutes {
@@ -38,7 +40,7 @@ class HostRoutes {
   maxExactLength = 0;
   maxPrefixLength = 0;
   /** prefixLengths[n] === 1 when some Prefix key is n characters long: skips probes that cannot hit. */
-  prefixLengths = new Uint8Array(1);
+  prefixLengths = NO_PREFIX_LENGTHS;
 
   /** Whether an earlier (higher-precedence) rule already owns this route. */
   has(entry: RouteEntry): boolean {
@@ -59,6 +61,7 @@ class HostRoutes {
   }
 
   seal(): void {
+    if (this.maxPrefixLength === 0) return;
     this.prefixLengths = new Uint8Array(this.maxPrefixLength + 1);
     for (const key of this.prefix.keys()) this.prefixLengths[key.length] = 1;
   }
