@@ -50,8 +50,16 @@ export class ClientConnection implements ClientSide {
   private queuedText = "";
   /** Large buffers were written directly since the last flush. */
   private queuedBuffers = false;
-  /** When the current head started (ms): fresh connections count from accept. */
+  /** When the current head's first byte came (ms); fresh connections count from accept. */
   headStartedAt = Date.now();
+  /** When the connection last became idle between requests (ms). */
+  idleSince = this.headStartedAt;
+  /** When the connection started closing (ms), to bound how long a peer may keep it half-open. */
+  closingSince = 0;
+  /** Requests answered on this connection. */
+  served = 0;
+  /** Reading stopped until the client takes the responses already written (write backpressure). */
+  private waitingForDrain = false;
   /** When the current request's head was read (ms), for the request timeout. */
   requestStartedAt = 0;
   readonly remoteAddress: string | undefined;
@@ -87,18 +95,31 @@ export class ClientConnection implements ClientSide {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    // A closing connection reads nothing more (nothing would answer it; buffering it would let a peer that
+    // keeps sending hold memory).
+    if (this.state === "closing") return;
+    if (this.pending.length === 0) {
+      if (this.state === "head") this.headStartedAt = Date.now();
+      this.pending = chunk;
+    } else {
+      this.pending = Buffer.concat([this.pending, chunk]);
+    }
     this.process();
   };
 
   private readonly onDrain = (): void => {
     this.exchange?.onClientDrain();
+    if (this.waitingForDrain) {
+      this.waitingForDrain = false;
+      this.resumeReading();
+      this.process();
+    }
   };
 
   private readonly onEnd = (): void => {
     // The client will send nothing more; answer what is in flight, then close.
     this.clientEnded = true;
-    if (this.state === "head" && !this.processing) this.socket.end();
+    if (this.state === "head" && !this.processing) this.closeGracefully();
   };
 
   private readonly onError = (): void => {
@@ -127,10 +148,17 @@ export class ClientConnection implements ClientSide {
           continue;
         }
         if (this.state !== "head" || this.pending.length === 0) break;
+        if (this.socket.writableNeedDrain) {
+          // The client is not reading its responses: read no further requests until it does (pipelining
+          // must not let a client make us buffer responses without limit).
+          this.waitingForDrain = true;
+          this.pauseReading();
+          break;
+        }
         if (!this.readHead()) break;
       }
       if (this.state === "exchange" && this.pending.length > MAX_BUFFERED) this.pauseReading();
-      if (this.state === "head" && this.clientEnded && this.pending.length === 0) this.socket.end();
+      if (this.state === "head" && this.clientEnded && this.pending.length === 0) this.closeGracefully();
     } finally {
       this.processing = false;
     }
@@ -171,7 +199,7 @@ export class ClientConnection implements ClientSide {
   }
 
   private reject(error: unknown): void {
-    this.state = "closing";
+    this.startClosing();
     this.pending = EMPTY;
     if (error instanceof HttpParseError) {
       this.context.logger.debug(
@@ -179,6 +207,7 @@ export class ClientConnection implements ClientSide {
         "rejected malformed request",
       );
       writeRawError(this.socket, error.status, REJECTION_REASONS[error.status] ?? "malformed request");
+      this.socket.once("finish", () => this.socket.destroy());
     } else {
       this.context.logger.error({ err: error }, "request head handling failed");
       this.socket.destroy();
@@ -200,15 +229,35 @@ export class ClientConnection implements ClientSide {
   /** Answers 408 to a request that did not arrive in time, and closes. */
   timedOut(): void {
     if (this.state === "closing") return;
-    this.state = "closing";
     const exchange = this.exchange;
+    const responseStarted = exchange?.responseStarted ?? false;
+    this.startClosing();
     this.exchange = null;
     exchange?.clientClosed();
-    if (this.pending.length === 0 && exchange === null) {
-      this.socket.destroy(); // idle or silent: nothing to answer
+    if ((this.pending.length === 0 && exchange === null) || responseStarted) {
+      // Silent (nothing to answer), or a response is already on its way (a 408 would land inside it).
+      this.socket.destroy();
       return;
     }
     writeRawError(this.socket, 408, "request timed out");
+    this.socket.once("finish", () => this.socket.destroy());
+  }
+
+  private startClosing(): void {
+    this.state = "closing";
+    this.closingSince = Date.now();
+  }
+
+  /** Ends our side once the responses are written, then closes: a half-open peer holds nothing. */
+  private closeGracefully(): void {
+    if (this.state !== "closing") this.startClosing();
+    this.socket.end();
+    this.socket.once("finish", () => this.socket.destroy());
+  }
+
+  /** Whether the connection is closing (for the listener's sweep). */
+  get closing(): boolean {
+    return this.state === "closing";
   }
 
   /** Closes the connection now if idle (graceful shutdown, keep-alive timeout). */
@@ -264,15 +313,17 @@ export class ClientConnection implements ClientSide {
 
   exchangeDone(keepAlive: boolean): void {
     this.exchange = null;
+    this.served++;
     if (this.state === "closing") return;
     if (!keepAlive || this.context.proxy.isClosing) {
-      this.state = "closing";
-      this.socket.end();
+      this.closeGracefully();
       return;
     }
     this.state = "head";
-    this.headStartedAt = Date.now();
-    this.resumeReading();
+    const now = Date.now();
+    this.headStartedAt = now;
+    this.idleSince = now;
+    if (!this.waitingForDrain) this.resumeReading();
     this.process();
   }
 

@@ -94,6 +94,11 @@ export class FastExchange implements UpstreamOwner {
     this.bodyComplete = this.body === null;
   }
 
+  /** Whether a response (of the upstream or our own) has started going to the client. */
+  get responseStarted(): boolean {
+    return this.status !== 0;
+  }
+
   /** Whether the exchange is reading the request body now (the connection feeds it `readBody`). */
   get wantsBody(): boolean {
     return this.readingBody;
@@ -138,8 +143,14 @@ export class FastExchange implements UpstreamOwner {
     this.requestId = forwarded.requestId;
     let upstreamHead = `${head.method} ${this.path} HTTP/1.1\r\n`;
     const headers = forwarded.headers;
-    for (let i = 0; i < headers.length; i += 2) upstreamHead += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
+      // The framing is the proxy's to write, from what the parser read, never a copy of the client's header.
+      if (name.length === 14 && name.toLowerCase() === "content-length") continue;
+      upstreamHead += `${name}: ${headers[i + 1]}\r\n`;
+    }
     if (this.chunkedBody) upstreamHead += "Transfer-Encoding: chunked\r\n";
+    else if (head.contentLength >= 0) upstreamHead += `Content-Length: ${head.contentLength}\r\n`;
     this.upstreamHead = `${upstreamHead}\r\n`;
     const cookie = target.options.affinityCookie;
     if (cookie !== null) this.affinity = readCookie(headerValue(head.rawHeaders, "cookie"), cookie);
@@ -245,6 +256,7 @@ export class FastExchange implements UpstreamOwner {
   }
 
   private armBodyTimer(): void {
+    this.clearBodyTimer();
     const ms = this.target!.options.sendTimeoutMs;
     // send-timeout is the longest pause in the body's flow: the client's (408) or, while the upstream does not
     // take what was sent, the upstream's (504), as with NGINX's client_body_timeout and proxy_send_timeout.
@@ -261,6 +273,7 @@ export class FastExchange implements UpstreamOwner {
 
   /** The request body broke a rule (size, time, framing): answer when we still can, and close. */
   private bodyFailed(reason: ProxyReason): void {
+    if (this.finished) return;
     this.readingBody = false;
     this.clearBodyTimer();
     this.dropUpstream();
@@ -407,7 +420,7 @@ export class FastExchange implements UpstreamOwner {
         this.upstreamPaused = false;
         upstream.socket.resume();
       }
-      upstream.release(reusable);
+      upstream.release(reusable, reusable ? keepAliveTimeoutMs(this.response!.rawHeaders) : Infinity);
       this.proxy.health.end(this.endpoint!.key);
     }
     // A body the client is still sending (the upstream answered early) leaves the connection unframed.
@@ -453,8 +466,14 @@ export class FastExchange implements UpstreamOwner {
     }
     // A connection that failed sent nothing; a reused keep-alive connection that the upstream closed at that
     // moment is safe to replay when no body byte went out and the method is idempotent.
-    const replayable = kind === "reset" && reused && !this.bodySent && isIdempotent(this.head.method);
+    const replayable =
+      kind === "reset" &&
+      reused &&
+      !this.bodySent &&
+      this.responsePending.length === 0 && // nothing is retried once the upstream started answering
+      isIdempotent(this.head.method);
     if ((connectFailure || replayable) && this.attempts < MAX_ATTEMPTS) {
+      this.clearBodyTimer(); // the next attempt arms its own
       if (connectFailure) (this.exclude ??= new Set()).add(endpoint.key);
       this.proxy.logger.debug(
         { endpoint: endpoint.key, kind, requestId: this.requestId },
@@ -549,6 +568,14 @@ export class FastExchange implements UpstreamOwner {
     });
     if (notify) this.client.exchangeDone(keepAlive);
   }
+}
+
+/** The idle timeout an upstream announced with `Keep-Alive: timeout=N` (ms), or Infinity. */
+function keepAliveTimeoutMs(rawHeaders: readonly string[]): number {
+  const value = headerValue(rawHeaders, "keep-alive");
+  if (value === undefined) return Infinity;
+  const match = /(?:^|[\s,;])timeout\s*=\s*(\d{1,6})/i.exec(value);
+  return match ? Number(match[1]) * 1000 : Infinity;
 }
 
 /** The first value of a header in a raw list (names compared case-insensitively), or undefined. */

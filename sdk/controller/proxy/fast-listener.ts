@@ -25,6 +25,9 @@ export interface ProxyServer {
   closeAllConnections(): void;
 }
 
+/** A closing connection (our side ended) is destroyed after this even if the peer never closes its side. */
+const CLOSING_LINGER_MS = 5_000;
+
 export interface FastListenerOptions {
   handler: ProxyHandler;
   limits: ListenerLimits;
@@ -46,6 +49,8 @@ export class FastListener implements ProxyServer, ConnectionContext {
   readonly logger: Logger;
   readonly headLimits;
   private readonly connections = new Set<ClientConnection>();
+  /** Connections given to node:http (upgrades) and not closed yet. */
+  private readonly handedOver = new Set<Socket>();
   /** Adopts upgraded connections; created on the first upgrade. */
   private upgrades: http.Server | null = null;
   private readonly sweeper: NodeJS.Timeout;
@@ -110,6 +115,9 @@ export class FastListener implements ProxyServer, ConnectionContext {
   }
 
   handOver(socket: Socket, secure: boolean): void {
+    // node:http tracks (and times out) only connections of a listening server: these are ours to close.
+    this.handedOver.add(socket);
+    socket.once("close", () => this.handedOver.delete(socket));
     if (!this.upgrades) {
       this.upgrades = http.createServer(serverOptions(this.options.limits));
       attachProxy(this.upgrades, this.proxy, secure, this.logger);
@@ -118,14 +126,18 @@ export class FastListener implements ProxyServer, ConnectionContext {
     socket.resume();
   }
 
-  /** Enforces the head, request and keep-alive timeouts. */
+  /** Enforces the head, request and keep-alive timeouts, and how long a closing connection may linger. */
   private sweep(): void {
     const now = Date.now();
     for (const connection of this.connections) {
-      if (connection.idle && connection.headStartedAt + this.keepAliveTimeoutMs <= now) {
-        connection.closeIfIdle();
-      } else if (connection.readingHead && connection.headStartedAt + this.headersTimeoutMs <= now) {
-        connection.timedOut();
+      if (connection.closing) {
+        if (connection.closingSince + CLOSING_LINGER_MS <= now) connection.destroy();
+      } else if (connection.idle) {
+        // Between requests the keep-alive timeout applies; before the first, the head timeout.
+        const limit = connection.served > 0 ? this.keepAliveTimeoutMs : this.headersTimeoutMs;
+        if (connection.idleSince + limit <= now) connection.closeIfIdle();
+      } else if (connection.readingHead) {
+        if (connection.headStartedAt + this.headersTimeoutMs <= now) connection.timedOut();
       } else if (connection.readingBody && connection.requestStartedAt + this.requestTimeoutMs <= now) {
         connection.timedOut();
       }
@@ -134,11 +146,10 @@ export class FastListener implements ProxyServer, ConnectionContext {
 
   closeIdleConnections(): void {
     for (const connection of this.connections) connection.closeIfIdle();
-    this.upgrades?.closeIdleConnections();
   }
 
   closeAllConnections(): void {
     for (const connection of this.connections) connection.destroy();
-    this.upgrades?.closeAllConnections();
+    for (const socket of this.handedOver) socket.destroy();
   }
 }

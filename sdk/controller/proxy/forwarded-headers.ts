@@ -18,6 +18,13 @@ const HOP_BY_HOP = new Set([
   "http2-settings",
 ]);
 
+/**
+ * Headers a `Connection` token can never remove: the message's framing and Host. A client that lists
+ * `Content-Length` there would otherwise have its body forwarded without a length, and read upstream as a second
+ * request (request smuggling).
+ */
+const END_TO_END = new Set(["content-length", "host"]);
+
 const FORWARDED = new Set([
   "x-forwarded-for",
   "x-forwarded-proto",
@@ -79,7 +86,7 @@ export function buildForwardedHead(context: ForwardingContext): ForwardedHead {
     const name = raw[i]!;
     const value = raw[i + 1]!;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || connectionTokens?.has(lower)) {
+    if (HOP_BY_HOP.has(lower) || (connectionTokens?.has(lower) && !END_TO_END.has(lower))) {
       if (context.upgrade && lower === "upgrade") headers.push(name, value);
       continue;
     }
@@ -142,7 +149,7 @@ export function flattenResponseHeaders(headers: Record<string, string | string[]
   }
   const flat: string[] = [];
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || connectionTokens?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || (connectionTokens?.has(name) && !END_TO_END.has(name))) continue;
     const value = headers[name];
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const item of value) flat.push(name, item);

@@ -56,12 +56,17 @@ export function relayedHead(
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     // Every hop-by-hop name is 2 to 18 characters long; most headers skip the lower-casing this way.
+    let lower = "";
     if (name.length <= 18) {
-      const lower = name.toLowerCase();
+      lower = name.toLowerCase();
       if (HOP_BY_HOP_RESPONSE.has(lower)) continue;
-      if (lower === "x-request-id") hasRequestId = true;
     }
-    if (tokens.length > 0 && tokens.includes(name.toLowerCase())) continue;
+    if (tokens.length > 0) {
+      if (lower === "") lower = name.toLowerCase();
+      // Content-Length frames what the client reads next: no Connection token removes it.
+      if (lower !== "content-length" && tokens.includes(lower)) continue;
+    }
+    if (lower === "x-request-id") hasRequestId = true;
     head += `${name}: ${rawHeaders[i + 1]}\r\n`;
   }
   if (!hasRequestId) head += `X-Request-Id: ${options.requestId}\r\n`;

@@ -41,10 +41,10 @@ class EndpointConnections implements ConnectionReleaser {
     if (at !== -1) this.idle.splice(at, 1);
   }
 
-  closeIdle(olderThan: number): void {
+  closeIdle(olderThan: number, now: number): void {
     for (let i = this.idle.length - 1; i >= 0; i--) {
       const connection = this.idle[i]!;
-      if (connection.idleSince <= olderThan) connection.socket.destroy();
+      if (connection.idleSince <= olderThan || connection.idleUntil <= now) connection.socket.destroy();
     }
   }
 
@@ -63,10 +63,7 @@ export class UpstreamConnectionPool {
   constructor(options: UpstreamConnectionPoolOptions = {}) {
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
     this.maxIdle = options.maxIdlePerEndpoint ?? 256;
-    this.sweeper = setInterval(
-      () => this.closeIdle(Date.now() - this.keepAliveTimeoutMs),
-      Math.min(1_000, this.keepAliveTimeoutMs),
-    );
+    this.sweeper = setInterval(() => this.closeIdle(Date.now()), Math.min(1_000, this.keepAliveTimeoutMs));
     this.sweeper.unref();
   }
 
@@ -92,11 +89,12 @@ export class UpstreamConnectionPool {
       );
       this.endpoints.set(key, connections);
     }
-    const expired = Date.now() - this.keepAliveTimeoutMs;
+    const now = Date.now();
+    const expired = now - this.keepAliveTimeoutMs;
     for (;;) {
       const idle = connections.idle.pop();
       if (!idle) break;
-      if (!idle.alive || idle.idleSince <= expired) {
+      if (!idle.alive || idle.idleSince <= expired || idle.idleUntil <= now) {
         idle.socket.destroy();
         continue;
       }
@@ -126,8 +124,10 @@ export class UpstreamConnectionPool {
     }
   }
 
-  private closeIdle(olderThan: number): void {
-    for (const connections of this.endpoints.values()) connections.closeIdle(olderThan);
+  private closeIdle(now: number): void {
+    for (const connections of this.endpoints.values()) {
+      connections.closeIdle(now - this.keepAliveTimeoutMs, now);
+    }
   }
 
   close(): void {

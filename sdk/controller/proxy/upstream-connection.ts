@@ -43,6 +43,8 @@ export class UpstreamConnection {
   uses = 0;
   /** When it became idle (ms, Date.now()). */
   idleSince = 0;
+  /** Not to be used after this (ms): the upstream's own keep-alive timeout, less a margin. */
+  idleUntil = Infinity;
   connected = false;
   private readTimeoutMs = 0;
   private connectTimer: NodeJS.Timeout | null = null;
@@ -123,8 +125,11 @@ export class UpstreamConnection {
     }
   }
 
-  /** The request is done with the connection; it goes back to the pool when `reusable`, else it is closed. */
-  release(reusable: boolean): void {
+  /**
+   * The request is done with the connection; it goes back to the pool when `reusable`, else it is closed.
+   * `upstreamIdleMs` is how long the upstream said it keeps an idle connection (`Keep-Alive: timeout=N`), if it did.
+   */
+  release(reusable: boolean, upstreamIdleMs = Infinity): void {
     this.owner = null;
     if (!reusable || this.socket.destroyed) {
       this.socket.destroy();
@@ -132,6 +137,8 @@ export class UpstreamConnection {
       return;
     }
     this.idleSince = Date.now();
+    // A second's margin: a request sent as the upstream's timer fires would meet a closed connection.
+    this.idleUntil = this.idleSince + upstreamIdleMs - 1_000;
     this.releaser.released(this, true);
   }
 
