@@ -1,6 +1,11 @@
 // Resolves an Ingress backend to the addresses to connect to, exactly as a cluster does: backend Service port
 // (number or name) -> Service port -> the EndpointSlice port of the same name (slices labelled
 // kubernetes.io/service-name) -> ready endpoints' addresses. Pure; built once per snapshot.
+//
+// Sources never mutate the objects they hand on and keep the instances of unchanged objects, so work is
+// remembered by instance across snapshots: the indexes by the arrays they are built from, and each Service
+// port's resolution by the Service object together with its EndpointSlice objects. A replaced object is a new
+// key and is resolved anew; a dropped one is collected with what was remembered for it.
 import { createHash } from "node:crypto";
 import type { IngressBackend } from "../matcher";
 import type { ClusterState, EndpointSliceObject, ServiceObject, ServicePort } from "./sources/objects";
@@ -54,28 +59,76 @@ function sameName(a: string | null | undefined, b: string | null | undefined): b
   return (a ?? "") === (b ?? "");
 }
 
+interface RememberedResolution {
+  /** The EndpointSlices the resolution was made from, in order. */
+  readonly slices: readonly EndpointSliceObject[];
+  readonly resolution: BackendResolution;
+}
+
+/** Namespace -> name -> value: keyed by the objects' own strings, no key string is made per lookup. */
+type ByNamespaceAndName<T> = Map<string, Map<string, T>>;
+
+const servicesIndexes = new WeakMap<readonly ServiceObject[], ByNamespaceAndName<ServiceObject>>();
+const slicesIndexes = new WeakMap<
+  readonly EndpointSliceObject[],
+  ByNamespaceAndName<EndpointSliceObject[]>
+>();
+/** Service -> port name or number -> its last resolution. */
+const remembered = new WeakMap<ServiceObject, Map<string | number, RememberedResolution>>();
+const NO_SLICES: readonly EndpointSliceObject[] = Object.freeze([]);
+
+function inNamespace<T>(index: ByNamespaceAndName<T>, namespace: string): Map<string, T> {
+  let byName = index.get(namespace);
+  if (!byName) index.set(namespace, (byName = new Map()));
+  return byName;
+}
+
+function indexServices(services: readonly ServiceObject[]): ByNamespaceAndName<ServiceObject> {
+  let index = servicesIndexes.get(services);
+  if (index) return index;
+  index = new Map();
+  for (const service of services) {
+    const name = service?.metadata?.name;
+    if (!name) continue;
+    inNamespace(index, service.metadata?.namespace ?? "default").set(name, service);
+  }
+  servicesIndexes.set(services, index);
+  return index;
+}
+
+function indexSlices(slices: readonly EndpointSliceObject[]): ByNamespaceAndName<EndpointSliceObject[]> {
+  let index = slicesIndexes.get(slices);
+  if (index) return index;
+  index = new Map();
+  for (const slice of slices) {
+    const serviceName = slice?.metadata?.labels?.[SERVICE_NAME_LABEL];
+    if (!serviceName) continue;
+    const byName = inNamespace(index, slice.metadata?.namespace ?? "default");
+    const list = byName.get(serviceName);
+    if (list) list.push(slice);
+    else byName.set(serviceName, [slice]);
+  }
+  slicesIndexes.set(slices, index);
+  return index;
+}
+
+function sameInstances<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class BackendResolver {
-  private readonly services = new Map<string, ServiceObject>();
-  private readonly slices = new Map<string, EndpointSliceObject[]>();
+  private readonly services: ByNamespaceAndName<ServiceObject>;
+  private readonly slices: ByNamespaceAndName<EndpointSliceObject[]>;
   /** Endpoint objects are reused between resolutions so equal addresses share one object. */
   private readonly endpoints = new Map<string, UpstreamEndpoint>();
-  /** Resolutions by namespace, service and port: the routes of one Service (often many) share one. */
-  private readonly resolved = new Map<string, BackendResolution>();
+  /** Resolutions of backends whose Service is missing, shared by the routes that name it. */
+  private readonly missing = new Map<string, BackendResolution>();
 
   constructor(state: Pick<ClusterState, "services" | "endpointSlices">) {
-    for (const service of state.services) {
-      const name = service?.metadata?.name;
-      if (!name) continue;
-      this.services.set(`${service.metadata?.namespace ?? "default"}/${name}`, service);
-    }
-    for (const slice of state.endpointSlices) {
-      const serviceName = slice?.metadata?.labels?.[SERVICE_NAME_LABEL];
-      if (!serviceName) continue;
-      const key = `${slice.metadata?.namespace ?? "default"}/${serviceName}`;
-      const list = this.slices.get(key);
-      if (list) list.push(slice);
-      else this.slices.set(key, [slice]);
-    }
+    this.services = indexServices(state.services);
+    this.slices = indexSlices(state.endpointSlices);
   }
 
   resolve(backend: IngressBackend, namespace: string): BackendResolution {
@@ -89,8 +142,8 @@ export class BackendResolver {
     }
     const name = backend.service?.name;
     const wanted = backend.service?.port;
-    const portLabel = wanted?.name ?? (wanted?.number !== undefined ? String(wanted.number) : "");
-    if (!name || portLabel === "") {
+    const portKey = wanted?.name ?? wanted?.number;
+    if (!name || portKey === undefined || portKey === "") {
       return {
         ok: false,
         service: null,
@@ -98,12 +151,35 @@ export class BackendResolver {
         message: "backend has no service name or port. Set backend.service.name and backend.service.port.",
       };
     }
-    const key = `${namespace}/${name}:${portLabel}`;
-    let resolution = this.resolved.get(key);
+    // Found Services are remembered (across snapshots too) by resolveRemembered; missing ones here.
+    const object = this.services.get(namespace)?.get(name);
+    if (object) return this.resolveRemembered(object, namespace, name, wanted, portKey);
+    const key = `${namespace}/${name}:${portKey}`;
+    let resolution = this.missing.get(key);
     if (resolution === undefined) {
-      resolution = this.resolveService(namespace, name, wanted, portLabel);
-      this.resolved.set(key, resolution);
+      resolution = this.resolveService(namespace, name, wanted, String(portKey));
+      this.missing.set(key, resolution);
     }
+    return resolution;
+  }
+
+  /** The Service port's resolution, reused from an earlier snapshot when its objects are the same instances. */
+  private resolveRemembered(
+    object: ServiceObject,
+    namespace: string,
+    name: string,
+    wanted: { name?: string; number?: number } | undefined,
+    /** The port's name, or its number: the two never share a resolution. */
+    portKey: string | number,
+  ): BackendResolution {
+    const slices = this.slices.get(namespace)?.get(name) ?? NO_SLICES;
+    let byPort = remembered.get(object);
+    const known = byPort?.get(portKey);
+    if (known && sameInstances(known.slices, slices)) return known.resolution;
+    const resolution = this.resolveService(namespace, name, wanted, String(portKey));
+    // The resolution is shared by every route to this port until the Service or its slices change.
+    if (!byPort) remembered.set(object, (byPort = new Map()));
+    byPort.set(portKey, { slices: [...slices], resolution });
     return resolution;
   }
 
@@ -114,7 +190,7 @@ export class BackendResolver {
     portLabel: string,
   ): BackendResolution {
     const service: ResolvedService = Object.freeze({ namespace, name, port: portLabel });
-    const object = this.services.get(`${namespace}/${name}`);
+    const object = this.services.get(namespace)?.get(name);
     if (!object) {
       return {
         ok: false,
@@ -143,7 +219,7 @@ export class BackendResolver {
     }
     const endpoints: UpstreamEndpoint[] = [];
     const seen = new Set<string>();
-    for (const slice of this.slices.get(`${namespace}/${name}`) ?? []) {
+    for (const slice of this.slices.get(namespace)?.get(name) ?? []) {
       const slicePort = (slice.ports ?? []).find((p) => sameName(p.name, servicePort.name));
       if (!slicePort || typeof slicePort.port !== "number") continue;
       for (const endpoint of slice.endpoints ?? []) {

@@ -1,11 +1,18 @@
 // The routing snapshot: everything the proxy needs, compiled once from a ClusterState with the shared matcher
 // and never mutated afterwards. A pure function of its inputs (plus the previous snapshot, only to reuse TLS
 // contexts); the snapshot builder swaps whole snapshots, so a request sees one consistent view.
-import { compileRoutes, type ObjectRef, type RouteMatch, type RouteTable } from "../matcher";
+//
+// Work on objects is remembered by object instance (sources never mutate what they hand on, and keep the
+// instances of unchanged objects): each Ingress's matcher work, its route options and each Service port's
+// resolution are reused from earlier builds, so a change to one Ingress of 10,000 costs little more than
+// assembling the table. That memory is keyed weakly, so it changes no result and goes with the objects.
+import type { ObjectRef, RouteMatch, RouteTable } from "../matcher";
+import { IngressPartsCache } from "../matcher/ingress-parts";
+import { compileRoutesReusing } from "../matcher/route-table";
 import type { CompileOptions, IngressObject } from "../matcher";
 import { BUILTIN_CONTROLLER_NAME } from "../builtin-dialect";
 import { BackendResolver, type ResolvedService, type UpstreamEndpoint } from "./backend-resolver";
-import { parseRouteOptions, type RouteOptions } from "./route-options";
+import { parseRouteOptions, type ParsedRouteOptions, type RouteOptions } from "./route-options";
 import { buildTlsContexts, type CachedContext } from "./tls-secrets";
 import type { ClusterState } from "./sources/objects";
 import type { UnservableIngress } from "./sources/source";
@@ -52,7 +59,7 @@ export interface SnapshotOptions {
   controllerName?: string;
   /** The snapshot being replaced: its TLS contexts are reused and its version incremented. */
   previous?: Snapshot | null;
-  /** The route compiler; default the shared matcher's `compileRoutes`. */
+  /** The route compiler; default the shared matcher's `compileRoutes`, remembering per-Ingress work by instance. */
   compile?: (ingresses: readonly unknown[], options: CompileOptions) => RouteTable;
 }
 
@@ -60,8 +67,41 @@ function refKey(ref: ObjectRef): string {
   return `${ref.namespace}/${ref.name}`;
 }
 
+const ingressParts = new IngressPartsCache();
+const compileRemembering = (ingresses: readonly unknown[], options: CompileOptions): RouteTable =>
+  compileRoutesReusing(ingresses, options, ingressParts);
+
+/** Parsed options by the route's frozen annotations object, which the matcher keeps per Ingress instance. */
+const parsedOptions = new WeakMap<object, ParsedRouteOptions>();
+function routeOptionsOf(annotations: Readonly<Record<string, string>>): ParsedRouteOptions {
+  let parsed = parsedOptions.get(annotations);
+  if (parsed === undefined) {
+    parsed = parseRouteOptions(annotations);
+    parsedOptions.set(annotations, parsed);
+  }
+  return parsed;
+}
+
+/** "namespace/name:port" by the frozen ResolvedService, which a remembered resolution keeps. */
+const serviceLabels = new WeakMap<ResolvedService, string>();
+function serviceLabelOf(service: ResolvedService): string {
+  let label = serviceLabels.get(service);
+  if (label === undefined) {
+    serviceLabels.set(service, (label = `${service.namespace}/${service.name}:${service.port}`));
+  }
+  return label;
+}
+
+/** "namespace/name" by the frozen reference the matcher keeps per Ingress instance. */
+const labels = new WeakMap<ObjectRef, string>();
+function labelOf(ref: ObjectRef): string {
+  let label = labels.get(ref);
+  if (label === undefined) labels.set(ref, (label = refKey(ref)));
+  return label;
+}
+
 export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Snapshot {
-  const compile = options.compile ?? compileRoutes;
+  const compile = options.compile ?? compileRemembering;
   const controllerName = options.controllerName ?? BUILTIN_CONTROLLER_NAME;
   const warnings: string[] = [];
   const ingressClass = state.ingressClasses.find((c) => c?.metadata?.name === options.ingressClass);
@@ -103,17 +143,17 @@ export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Sn
   const optionsByIngress = new Map<string, RouteOptions>();
   const endpointKeys = new Set<string>();
   const targets = table.routes.map((route): RouteTarget => {
-    const ingressLabel = refKey(route.ingress);
+    const ingressLabel = labelOf(route.ingress);
     let routeOptions = optionsByIngress.get(ingressLabel);
     if (!routeOptions) {
-      const parsed = parseRouteOptions(route.annotations ?? {});
+      const parsed = route.annotations ? routeOptionsOf(route.annotations) : parseRouteOptions({});
       for (const problem of parsed.problems) warnings.push(`${ingressLabel}: ${problem.message}`);
       routeOptions = parsed.options;
       optionsByIngress.set(ingressLabel, routeOptions);
     }
     const resolution = resolver.resolve(route.backend, route.ingress.namespace);
     const service = resolution.service;
-    const serviceLabel = service ? `${service.namespace}/${service.name}:${service.port}` : "";
+    const serviceLabel = service ? serviceLabelOf(service) : "";
     if (!resolution.ok) {
       addUnservable(route.ingress, resolution.code, resolution.message);
       return Object.freeze({
@@ -138,9 +178,13 @@ export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Sn
     });
   });
 
-  const served = new Set(table.ingresses.map(refKey));
-  const compiledIngresses = ingresses.filter((i) =>
-    served.has(`${i?.metadata?.namespace ?? "default"}/${i?.metadata?.name ?? ""}`),
+  const served = new Set(table.ingresses.map(labelOf));
+  // Only Ingresses with TLS entries matter to buildTlsContexts: the test is cheap, the key is not.
+  const compiledIngresses = ingresses.filter(
+    (i) =>
+      Array.isArray(i?.spec?.tls) &&
+      i.spec.tls.length > 0 &&
+      served.has(`${i.metadata?.namespace ?? "default"}/${i.metadata?.name ?? ""}`),
   );
   const tls = buildTlsContexts(compiledIngresses, state.secrets, options.previous?.tls);
   for (const problem of tls.problems) addUnservable(problem.ingress, problem.code, problem.message);

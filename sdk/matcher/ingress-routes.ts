@@ -105,7 +105,8 @@ export function defaultBackendOf(ingress: IngressObject): IngressBackend | undef
   return isRecord(backend) ? (backend as IngressBackend) : undefined;
 }
 
-function creationTime(ingress: IngressObject): number {
+/** creationTimestamp in ms; +Infinity when missing. */
+export function creationTime(ingress: IngressObject): number {
   const stamp = ingress?.metadata?.creationTimestamp;
   const time = typeof stamp === "string" ? Date.parse(stamp) : NaN;
   // Objects without a timestamp (from YAML files) are treated as newest, then ordered by name.

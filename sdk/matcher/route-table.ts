@@ -5,21 +5,14 @@
 //          backend rather than to a less specific host);
 //   path:  the Exact map, then the Prefix map probed at each '/' boundary from the longest candidate down.
 import { belongsToClass } from "./ingress-class";
-import {
-  routesOf,
-  sortByPrecedence,
-  tlsEntriesOf,
-  defaultBackendOf,
-  type RouteEntry,
-} from "./ingress-routes";
+import { ingressParts, type IngressParts, type IngressPartsCache } from "./ingress-parts";
+import type { RouteEntry } from "./ingress-routes";
 import { normalizeHost, wildcardParent } from "./host";
 import { normalizeRequestPath } from "./path";
 import { ingressRef, validateIngress } from "./validate";
 import type {
   CompileOptions,
-  IngressBackend,
   IngressObject,
-  ServiceBackendPort,
   ObjectRef,
   Problem,
   RouteMatch,
@@ -32,10 +25,13 @@ const SLASH = 47;
 /** The prefixLengths of a host without Prefix keys (most hosts with only "/"): one shared array, not one each. */
 const NO_PREFIX_LENGTHS = new Uint8Array(1);
 
-/** The routes of one host (or of the wildcard, or of "any host"). */
+/** One shared empty map for hosts without Exact or Prefix keys (most hosts have only "/"). */
+const NO_ROUTES: ReadonlyMap<string, RouteMatch> = new Map();
+
+/** The routes of one host (or of the wildcard, or of "any host"). Maps are made on first use: 10,000 hosts. */
 class HostRoutes {
-  readonly exact = new Map<string, RouteMatch>();
-  readonly prefix = new Map<string, RouteMatch>();
+  exact: ReadonlyMap<string, RouteMatch> = NO_ROUTES;
+  prefix: ReadonlyMap<string, RouteMatch> = NO_ROUTES;
   rootPrefix: RouteMatch | null = null;
   maxExactLength = 0;
   maxPrefixLength = 0;
@@ -50,12 +46,14 @@ class HostRoutes {
 
   add(entry: RouteEntry, route: RouteMatch): void {
     if (entry.matchKind === "Exact") {
-      this.exact.set(entry.matchPath, route);
+      if (this.exact === NO_ROUTES) this.exact = new Map();
+      (this.exact as Map<string, RouteMatch>).set(entry.matchPath, route);
       this.maxExactLength = Math.max(this.maxExactLength, entry.matchPath.length);
     } else if (entry.matchPath === "") {
       this.rootPrefix = route;
     } else {
-      this.prefix.set(entry.matchPath, route);
+      if (this.prefix === NO_ROUTES) this.prefix = new Map();
+      (this.prefix as Map<string, RouteMatch>).set(entry.matchPath, route);
       this.maxPrefixLength = Math.max(this.maxPrefixLength, entry.matchPath.length);
     }
   }
@@ -147,15 +145,6 @@ class CompiledRouteTable implements RouteTable {
   }
 }
 
-function freezeAnnotations(ingress: IngressObject): Readonly<Record<string, string>> {
-  const annotations = ingress?.metadata?.annotations;
-  const copy: Record<string, string> = {};
-  if (annotations && typeof annotations === "object") {
-    for (const [key, value] of Object.entries(annotations)) if (typeof value === "string") copy[key] = value;
-  }
-  return Object.freeze(copy);
-}
-
 function isIngressLike(item: unknown): item is IngressObject {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return false;
   const kind = (item as { kind?: unknown }).kind;
@@ -168,9 +157,21 @@ function isIngressLike(item: unknown): item is IngressObject {
  * objects are ignored. Never throws.
  */
 export function compileRoutes(ingresses: readonly unknown[], options: CompileOptions = {}): RouteTable {
+  return compileRoutesReusing(ingresses, options, undefined);
+}
+
+/**
+ * compileRoutes, taking each Ingress's own work from `cache` when the same object instance was compiled before
+ * (for callers whose objects are never mutated, such as the bundled controller's sources).
+ */
+export function compileRoutesReusing(
+  ingresses: readonly unknown[],
+  options: CompileOptions,
+  cache: IngressPartsCache | undefined,
+): RouteTable {
   const skipped: SkippedIngress[] = [];
   const warnings: Problem[] = [];
-  const accepted: IngressObject[] = [];
+  const accepted: IngressParts[] = [];
   const seen = new Map<string, number>();
   for (const item of Array.isArray(ingresses) ? ingresses : []) {
     if (!isIngressLike(item) || !belongsToClass(item, options)) {
@@ -179,25 +180,28 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
       }
       continue;
     }
-    const problems = validateIngress(item);
-    const errors = problems.filter((p) => p.severity === "error");
-    if (errors.length > 0) {
-      skipped.push({ ingress: ingressRef(item), problems: Object.freeze(problems) });
+    const parts = cache ? cache.get(item) : ingressParts(item);
+    if (parts.hasErrors) {
+      skipped.push({ ingress: parts.ref, problems: parts.problems });
       continue;
     }
-    warnings.push(...problems);
+    warnings.push(...parts.problems);
     // The same object listed twice (two files, a List and a document): the later copy replaces the earlier.
-    const ref = ingressRef(item);
-    const id = `${ref.namespace}/${ref.name}`;
-    const previous = seen.get(id);
-    if (previous !== undefined) accepted[previous] = item;
+    const previous = seen.get(parts.label);
+    if (previous !== undefined) accepted[previous] = parts;
     else {
-      seen.set(id, accepted.length);
-      accepted.push(item);
+      seen.set(parts.label, accepted.length);
+      accepted.push(parts);
     }
   }
 
-  const ordered = sortByPrecedence(accepted);
+  // Precedence as sortByPrecedence: oldest first, then namespace, then name.
+  const ordered = accepted.sort((a, b) => {
+    if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+    if (a.ref.namespace !== b.ref.namespace) return a.ref.namespace < b.ref.namespace ? -1 : 1;
+    if (a.ref.name !== b.ref.name) return a.ref.name < b.ref.name ? -1 : 1;
+    return 0;
+  });
   const routes: RouteMatch[] = [];
   const exactHosts = new Map<string, HostRoutes>();
   const wildcardHosts = new Map<string, HostRoutes>();
@@ -214,10 +218,8 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
     return routesOfHost;
   };
 
-  for (const ingress of ordered) {
-    const ref = Object.freeze(ingressRef(ingress));
-    const annotations = freezeAnnotations(ingress);
-    for (const entry of routesOf(ingress)) {
+  for (const { ref, annotations, routes: entries, defaultBackend: backend, tls: tlsEntries } of ordered) {
+    for (const { entry, backend: routeBackend } of entries) {
       const routesOfHost = hostRoutesFor(entry.host);
       if (routesOfHost.has(entry)) continue; // an older (or lower-named) Ingress already owns this route
       const route: RouteMatch = Object.freeze({
@@ -227,7 +229,7 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
         host: entry.host,
         path: entry.path,
         pathType: entry.pathType,
-        backend: copyBackend(entry.backend),
+        backend: routeBackend,
         annotations,
         ruleIndex: entry.ruleIndex,
         pathIndex: entry.pathIndex,
@@ -235,7 +237,6 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
       routes.push(route);
       routesOfHost.add(entry, route);
     }
-    const backend = defaultBackendOf(ingress);
     if (backend !== undefined && defaultBackend === null) {
       defaultBackend = Object.freeze({
         id: routes.length,
@@ -244,14 +245,14 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
         host: "",
         path: "/",
         pathType: "Prefix",
-        backend: copyBackend(backend),
+        backend,
         annotations,
         ruleIndex: -1,
         pathIndex: -1,
       });
       routes.push(defaultBackend);
     }
-    for (const tls of tlsEntriesOf(ingress)) {
+    for (const tls of tlsEntries) {
       const [map, key] = tls.host.startsWith("*.") ? [tlsWildcard, tls.host.slice(2)] : [tlsExact, tls.host];
       if (!map.has(key)) {
         map.set(
@@ -276,8 +277,9 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
     skipped,
     warnings,
     ingresses: ordered
-      .map((i) => ingressRef(i))
-      .sort((a, b) => (a.namespace + "/" + a.name < b.namespace + "/" + b.name ? -1 : 1)),
+      .map((parts) => ({ ref: parts.ref, label: parts.label }))
+      .sort((a, b) => (a.label < b.label ? -1 : 1))
+      .map((labelled) => labelled.ref),
     exactHosts,
     wildcardHosts,
     anyHost,
@@ -285,21 +287,4 @@ export function compileRoutes(ingresses: readonly unknown[], options: CompileOpt
     tlsExact,
     tlsWildcard,
   });
-}
-
-/** A frozen copy of a backend as written (the caller's objects are never frozen or kept). */
-function copyBackend(backend: IngressBackend): IngressBackend {
-  const { service, resource } = backend;
-  if (service && typeof service === "object") {
-    const port: ServiceBackendPort = {};
-    if (service.port?.number !== undefined) port.number = service.port.number;
-    if (service.port?.name !== undefined) port.name = service.port.name;
-    return Object.freeze({ service: Object.freeze({ name: service.name, port: Object.freeze(port) }) });
-  }
-  if (resource && typeof resource === "object") {
-    const copy: NonNullable<IngressBackend["resource"]> = { kind: resource.kind, name: resource.name };
-    if (resource.apiGroup !== undefined) copy.apiGroup = resource.apiGroup;
-    return Object.freeze({ resource: Object.freeze(copy) });
-  }
-  return Object.freeze({});
 }

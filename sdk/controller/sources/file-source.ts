@@ -15,15 +15,14 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import type { Logger } from "pino";
-import { buildClusterState, sortedFrozen } from "./cluster-state";
+import { buildClusterState } from "./cluster-state";
 import { SourceCodes } from "./codes";
 import { errorFields } from "./error-fields";
 import { FolderWatch } from "./folder-watch";
-import { objectKey, type KubeObject } from "./kube-object";
-import { readManifests, type ManifestDocuments, type ManifestObject } from "./manifest-reader";
+import { MergedObjects } from "./merged-objects";
+import { readManifests, textHash, type ManifestDocuments, type ManifestObject } from "./manifest-reader";
 import type { ClusterState } from "./objects";
 import { EMPTY_CLUSTER_STATE } from "./objects";
-import type { ResourceKind } from "./resource-kinds";
 import type { ObjectSource, UnservableIngress } from "./source";
 import { UnservableReporter } from "./unservable-reporter";
 
@@ -56,8 +55,8 @@ export class ManifestsError extends Error {
 interface FileEntry {
   /** size, inode and change times: a cheap test of whether the file may have changed. */
   signature: string;
-  /** The text last read, parsed or not. */
-  text: string;
+  /** The hash of the text last read, parsed or not (the text itself is not kept). */
+  textHash: string;
   /** The objects of the last version that parsed. */
   objects: readonly ManifestObject[];
   /** The parsed documents of that version, reused by the next read of the file. */
@@ -77,6 +76,7 @@ export class FileSource implements ObjectSource {
   private readonly listeners = new Set<() => void>();
   private readonly reporter: UnservableReporter;
   private files = new Map<string, FileEntry>();
+  private readonly merged = new MergedObjects();
   private state: ClusterState = EMPTY_CLUSTER_STATE;
   private mode: "file" | "folder" = "folder";
   private folderWatch: FolderWatch | undefined;
@@ -296,14 +296,15 @@ export class FileSource implements ObjectSource {
       }
       return {
         signature: "",
-        text: previous?.text ?? "",
+        textHash: previous?.textHash ?? "",
         objects: previous?.objects ?? NO_OBJECTS,
         documents: previous?.documents ?? NO_DOCUMENTS,
         readFailure: failure,
       };
     }
-    if (previous !== undefined && previous.text === text) {
-      return { text, objects: previous.objects, documents: previous.documents, signature };
+    const hash = textHash(text);
+    if (previous !== undefined && previous.textHash === hash) {
+      return { textHash: hash, objects: previous.objects, documents: previous.documents, signature };
     }
     const result = readManifests(text, previous?.documents);
     if (!result.ok) {
@@ -314,7 +315,7 @@ export class FileSource implements ObjectSource {
       );
       return {
         signature,
-        text,
+        textHash: hash,
         objects: previous?.objects ?? NO_OBJECTS,
         documents: previous?.documents ?? NO_DOCUMENTS,
       };
@@ -340,42 +341,22 @@ export class FileSource implements ObjectSource {
       },
       `read ${result.objects.length} objects from ${file}`,
     );
-    return { signature, text, objects: result.objects, documents: result.documents };
+    return { signature, textHash: hash, objects: result.objects, documents: result.documents };
   }
 
   private rebuild(): void {
-    const byKind = new Map<ResourceKind["stateKey"], Map<string, KubeObject>>();
-    // Where each object was first defined, as the file's path and the line: names are made only for duplicates.
-    const origin = new Map<string, { path: string; line: number }>();
-    for (const [path, entry] of this.files) {
-      for (const { kind, object, line } of entry.objects) {
-        let objects = byKind.get(kind.stateKey);
-        if (!objects) byKind.set(kind.stateKey, (objects = new Map()));
-        const key = objectKey(kind, object.metadata ?? {});
-        const originKey = `${kind.kind} ${key}`;
-        const first = origin.get(originKey);
-        if (first !== undefined) {
-          const kept = `${this.displayName(first.path)}:${first.line}`;
-          this.log.warn(
-            {
-              code: SourceCodes.MANIFEST_DUPLICATE,
-              kind: kind.kind,
-              object: key,
-              file: this.displayName(path),
-              line,
-              kept,
-            },
-            `${this.displayName(path)}:${line}: ${kind.kind} ${key} is also defined at ${kept}; the first one is kept`,
-          );
-          continue;
-        }
-        origin.set(originKey, { path, line });
-        objects.set(key, object);
-      }
-    }
-    this.state = buildClusterState(
-      new Map([...byKind].map(([key, objects]) => [key, sortedFrozen(objects.values())])),
+    const { byKind, duplicates } = this.merged.merge(
+      [...this.files].map(([path, entry]) => [path, entry.objects] as const),
     );
+    for (const { kind, key, path, line, keptPath, keptLine } of duplicates) {
+      const file = this.displayName(path);
+      const kept = `${this.displayName(keptPath)}:${keptLine}`;
+      this.log.warn(
+        { code: SourceCodes.MANIFEST_DUPLICATE, kind: kind.kind, object: key, file, line, kept },
+        `${file}:${line}: ${kind.kind} ${key} is also defined at ${kept}; the first one is kept`,
+      );
+    }
+    this.state = buildClusterState(byKind);
     if (!this.started) return;
     for (const listener of [...this.listeners]) {
       try {

@@ -4,9 +4,12 @@
 //
 // Each document is parsed on its own and its result kept by its text: given the documents of the file's
 // previous read, a re-read parses only the documents that are new or changed (YAML parsing is the cost: about
-// half a millisecond a document), and unchanged documents keep their object identities.
+// half a millisecond a document), and unchanged documents keep their object identities. Documents are known by
+// a hash of their text, not the text itself, so that a file's text is not kept between reads.
+import { createHash } from "node:crypto";
 import { parseManifests, type ManifestSyntaxError } from "../../manifests/parse-manifests";
 import { splitDocuments, type DocumentText } from "../../manifests/split-documents";
+import { compactCopy } from "./compact-copy";
 import { findMetadataProblem, isRecord, toKeptObject, type KubeObject } from "./kube-object";
 import { findResourceKind, type ResourceKind } from "./resource-kinds";
 
@@ -35,7 +38,7 @@ interface DocumentRead {
   readonly notes: readonly ManifestNote[];
 }
 
-/** The documents of one read by their text; hand them to the next read of the same file. */
+/** The documents of one read by the hash of their text; hand them to the next read of the same file. */
 export type ManifestDocuments = ReadonlyMap<string, DocumentRead>;
 
 export type ManifestReadResult =
@@ -51,23 +54,29 @@ export type ManifestReadResult =
 
 const NO_DOCUMENTS: ManifestDocuments = new Map();
 
+/** The key a text is known by in ManifestDocuments (and the file source's test for an unchanged file). */
+export function textHash(text: string): string {
+  return createHash("sha256").update(text).digest("base64");
+}
+
 /** Reads `text`, reusing the documents of `previous` (the same file's last read) whose text is unchanged. */
 export function readManifests(text: string, previous: ManifestDocuments = NO_DOCUMENTS): ManifestReadResult {
   const pieces = splitDocuments(text);
-  const reads: (DocumentRead | undefined)[] = pieces.map((piece) => previous.get(piece.text));
+  const hashes = pieces.map((piece) => textHash(piece.text));
+  const reads: (DocumentRead | undefined)[] = hashes.map((hash) => previous.get(hash));
   const missing = reads.filter((read) => read === undefined).length;
   if (missing === 1) {
     // One new or changed document, the usual edit: parse it alone.
     const index = reads.indexOf(undefined);
     const parsed = parseManifests(pieces[index]!.text);
     // A piece that does not parse on its own: the whole text tells the error (and its line) as it always has.
-    if (!parsed.ok) return readWhole(text, pieces, reads);
+    if (!parsed.ok) return readWhole(text, pieces, hashes, reads);
     reads[index] = readValues(parsed.values);
   } else if (missing > 1) {
     // One parse of the whole text costs less than one per document (the parser's set-up is per call).
-    return readWhole(text, pieces, reads);
+    return readWhole(text, pieces, hashes, reads);
   }
-  return assemble(pieces, reads as DocumentRead[], missing);
+  return assemble(pieces, hashes, reads as DocumentRead[], missing);
 }
 
 function readValues(values: readonly { value: unknown; line: number }[]): DocumentRead {
@@ -84,6 +93,7 @@ function readValues(values: readonly { value: unknown; line: number }[]): Docume
 function readWhole(
   text: string,
   pieces: readonly DocumentText[],
+  hashes: readonly string[],
   known: readonly (DocumentRead | undefined)[],
 ): ManifestReadResult {
   const parsed = parseManifests(text);
@@ -99,11 +109,12 @@ function readWhole(
     }
     reads.push(known[i] ?? readValues(values));
   });
-  return assemble(pieces, reads, known.filter((read) => read === undefined).length);
+  return assemble(pieces, hashes, reads, known.filter((read) => read === undefined).length);
 }
 
 function assemble(
   pieces: readonly DocumentText[],
+  hashes: readonly string[],
   reads: readonly DocumentRead[],
   parsedDocuments: number,
 ): ManifestReadResult {
@@ -112,7 +123,7 @@ function assemble(
   const notes: ManifestNote[] = [];
   pieces.forEach((piece, i) => {
     const read = reads[i]!;
-    documents.set(piece.text, read);
+    documents.set(hashes[i]!, read);
     const offset = piece.firstLine - 1;
     for (const object of read.objects) {
       objects.push(offset === 0 ? object : { ...object, line: object.line + offset });
@@ -169,5 +180,5 @@ function readObject(value: unknown, line: number, objects: ManifestObject[], not
     });
     return;
   }
-  objects.push({ kind, object: kept, line });
+  objects.push({ kind, object: compactCopy(kept), line });
 }
