@@ -144,8 +144,8 @@ export async function runLargeTable(setup: BenchSetup, ingresses: number): Promi
   const notes: string[] = [];
   if (smallDebounceFlag === null) {
     notes.push(
-      "The controller has no debounce flag: a change waits for the file source's debounce (100 ms after the " +
-        "last file-system event) and then the snapshot builder's (50 ms), so about 150 ms is the floor of the " +
+      "The controller has no debounce flag: a change waits for the file source's debounce (20 ms after the " +
+        "last file-system event) and then the snapshot builder's (50 ms), so about 70 ms is the floor of the " +
         "served-after-change figure before any parsing or compiling.",
     );
   }
