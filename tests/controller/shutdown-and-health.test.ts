@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import http from "node:http";
 import { describe, it } from "node:test";
 import { ingress, ingressClass, serviceFor } from "../helpers/cluster-objects";
 import { startHarness } from "../helpers/controller-harness";
+import { startRawUpstream } from "../helpers/raw-upstreams";
 import { request, upstreamName } from "../helpers/http-client";
 import { startUpstream } from "../helpers/upstreams";
 
@@ -63,6 +65,26 @@ describe("graceful shutdown and health", () => {
     assert.ok(Date.now() - started < 2_000);
     assert.equal(await inFlight, "closed");
     assert.ok(harness.logs.some((l) => l["msg"] === "shutdown timeout: closing the remaining connections"));
+  });
+
+  it("closes an upgrade still waiting for its upstream when the shutdown timeout passes", async (t) => {
+    let upgradeSeen = false;
+    // An upstream that takes the WebSocket handshake and never answers it.
+    const silent = await startRawUpstream(() => (upgradeSeen = true));
+    t.after(() => silent.close());
+    const harness = await startHarness(backendState(silent.port), { shutdownTimeoutMs: 200 });
+    const client = net.connect(harness.httpPort, "127.0.0.1");
+    client.on("error", () => undefined);
+    const clientClosed = new Promise((resolve) => client.once("close", resolve));
+    client.write(
+      "GET /ws HTTP/1.1\r\nHost: web.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    while (!upgradeSeen) await new Promise((resolve) => setTimeout(resolve, 10));
+    const shutdown = harness.controller.shutdown().then(() => "done");
+    const late = new Promise((resolve) => setTimeout(() => resolve("still waiting after 3 s"), 3_000));
+    assert.equal(await Promise.race([shutdown, late]), "done");
+    await clientClosed;
   });
 
   it("serves /healthz, /readyz and Prometheus /metrics on the health port", async (t) => {
