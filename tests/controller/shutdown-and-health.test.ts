@@ -75,6 +75,7 @@ describe("graceful shutdown and health", () => {
     const harness = await startHarness(backendState(silent.port), { shutdownTimeoutMs: 200 });
     const client = net.connect(harness.httpPort, "127.0.0.1");
     client.on("error", () => undefined);
+    t.after(() => client.destroy()); // should the test fail, the shutdown it waits for can finish
     const clientClosed = new Promise((resolve) => client.once("close", resolve));
     client.write(
       "GET /ws HTTP/1.1\r\nHost: web.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +

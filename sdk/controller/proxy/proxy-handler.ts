@@ -258,6 +258,9 @@ export class ProxyHandler {
       this.handleRequest(req, res, secure);
       return;
     }
+    // Tracked from the handshake on, not only once tunnelled: shutdown closes one still waiting for its upstream.
+    this.upgraded.add(socket);
+    socket.once("close", () => this.upgraded.delete(socket));
     proxyWebSocket(
       {
         snapshot: this.options.snapshots.current(),
