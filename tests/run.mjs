@@ -30,7 +30,18 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-concurrency=2",
+    // A test that hangs fails after 5 minutes, and a file whose tests are done exits even if a failed test left a
+    // socket or timer open: a hang must show as a failure, not as a CI run that never ends.
+    "--test-timeout=300000",
+    "--test-force-exit",
+    ...files,
+  ],
   { cwd: root, stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" } },
 );
 process.exit(result.status ?? 1);
