@@ -3,8 +3,7 @@
 // (every worker shows the same one). Passed to each worker in its environment, which the worker deletes once read,
 // so it reaches no child process; never logged.
 import { randomBytes } from "node:crypto";
-import { issueCertificate } from "../x509/issue-certificate";
-import { FALLBACK_CERTIFICATE_NAME } from "./proxy/fallback-certificate";
+import { issueFallbackPem } from "./proxy/fallback-certificate";
 
 export const SHARED_TLS_ENV = "INGRESS_KIT_WORKER_TLS";
 
@@ -14,12 +13,7 @@ export interface SharedTlsMaterial {
 }
 
 export function createSharedTlsMaterial(): SharedTlsMaterial {
-  const fallback = issueCertificate({
-    subject: { commonName: FALLBACK_CERTIFICATE_NAME, organization: "ingress-kit" },
-    altNames: ["ingress-kit.invalid"],
-    days: 3650,
-  });
-  return { ticketKeys: randomBytes(48), fallback: { cert: fallback.cert, key: fallback.key } };
+  return { ticketKeys: randomBytes(48), fallback: issueFallbackPem() };
 }
 
 /** The environment entry that carries the material to a worker. */

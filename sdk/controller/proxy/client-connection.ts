@@ -6,8 +6,9 @@ import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { HttpParseError } from "../http1/http-parse-error";
 import { RequestHeadProgress, parseRequestHead, type RequestHeadLimits } from "../http1/request-head";
-import { writeRawError } from "./error-responses";
+import { rejectionReason } from "./error-responses";
 import { FastExchange, type ClientSide } from "./fast-exchange";
+import { writeRawError } from "./raw-response";
 import type { ProxyHandler } from "./proxy-handler";
 
 /** What every connection of one listener shares. */
@@ -28,14 +29,6 @@ const INLINE_BYTES = 4096;
 const MAX_BUFFERED = 64 * 1024;
 
 type State = "head" | "exchange" | "closing";
-
-/** The body text of a rejected request, by status (the parser's own message stays in the debug log). */
-const REJECTION_REASONS: Record<number, string> = {
-  414: "request-target too long",
-  431: "request header fields too large",
-  501: "transfer coding not implemented",
-  505: "HTTP version not supported",
-};
 
 export class ClientConnection implements ClientSide {
   private pending: Buffer = EMPTY;
@@ -206,7 +199,7 @@ export class ClientConnection implements ClientSide {
         { code: error.code, status: error.status, reason: error.message },
         "rejected malformed request",
       );
-      writeRawError(this.socket, error.status, REJECTION_REASONS[error.status] ?? "malformed request");
+      writeRawError(this.socket, error.status, rejectionReason(error.status));
       this.socket.once("finish", () => this.socket.destroy());
     } else {
       this.context.logger.error({ err: error }, "request head handling failed");
@@ -239,7 +232,7 @@ export class ClientConnection implements ClientSide {
       this.socket.destroy();
       return;
     }
-    writeRawError(this.socket, 408, "request timed out");
+    writeRawError(this.socket, 408, rejectionReason(408));
     this.socket.once("finish", () => this.socket.destroy());
   }
 

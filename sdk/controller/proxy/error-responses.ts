@@ -1,7 +1,6 @@
 // The proxy's own responses: a status and a one-line plain-text reason. Never internal details (addresses,
 // stack traces, object names): those go to the log.
 import { STATUS_CODES, type ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
 
 /** Why the proxy answered itself; the text is the response body's reason. */
 export const ProxyReasons = {
@@ -45,20 +44,20 @@ export function sendPlain(res: ServerResponse, status: number, body: string, req
   res.end(res.req?.method === "HEAD" ? undefined : body);
 }
 
-/** Writes a complete HTTP/1.1 error response on a raw socket (upgrades, client errors) and closes it. */
-export function writeRawError(socket: Duplex, status: number, reason: string): void {
-  if (socket.destroyed || !socket.writable) {
-    socket.destroy();
-    return;
+/** The reason given for a request the parser rejected, by status (the parser's own message goes to the log). */
+export function rejectionReason(status: number): string {
+  switch (status) {
+    case 408:
+      return "request timed out";
+    case 414:
+      return "request-target too long";
+    case 431:
+      return "request header fields too large";
+    case 501:
+      return "transfer coding not implemented";
+    case 505:
+      return "HTTP version not supported";
+    default:
+      return "malformed request";
   }
-  const body = errorBody(status, reason);
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
-export function writeRawProxyError(socket: Duplex, reason: ProxyReason): void {
-  const [status, text] = ProxyReasons[reason];
-  writeRawError(socket, status, text);
 }

@@ -13,14 +13,18 @@ export interface FallbackCertificate {
   readonly context: SecureContext;
 }
 
+/** A new fallback certificate and key, as PEM. */
+export function issueFallbackPem(): { cert: string; key: string } {
+  const { cert, key } = issueCertificate({
+    subject: { commonName: FALLBACK_CERTIFICATE_NAME, organization: "ingress-kit" },
+    altNames: ["ingress-kit.invalid"],
+    days: 3650,
+  });
+  return { cert, key };
+}
+
 /** A new fallback certificate, or one made before (cluster workers share the primary's). */
 export function createFallbackCertificate(pem?: { cert: string; key: string }): FallbackCertificate {
-  const { cert, key } =
-    pem ??
-    issueCertificate({
-      subject: { commonName: FALLBACK_CERTIFICATE_NAME, organization: "ingress-kit" },
-      altNames: ["ingress-kit.invalid"],
-      days: 3650,
-    });
+  const { cert, key } = pem ?? issueFallbackPem();
   return { cert, key, context: createSecureContext({ ...TLS_CONTEXT_OPTIONS, cert, key }) };
 }

@@ -134,6 +134,7 @@ export class FastExchange implements UpstreamOwner {
     this.hostName = decision.hostName;
     const forwarded = buildForwardedHead({
       rawHeaders: head.rawHeaders,
+      connectionTokens: head.connectionTokens,
       remoteAddress: this.client.remoteAddress ?? "",
       trusted: this.proxy.trusted.trusts(this.client.remoteAddress),
       proto: this.client.secure ? "https" : "http",

@@ -50,6 +50,8 @@ export interface ForwardingContext {
   host: string;
   /** Local port the client connected to. */
   port: number;
+  /** The lower-case tokens of the request's Connection headers, when the caller has them; else read here. */
+  connectionTokens?: readonly string[];
   /** Keep `Connection: upgrade` and `Upgrade` (WebSocket). */
   upgrade?: boolean;
 }
@@ -67,12 +69,16 @@ function stripMappedPrefix(address: string): string {
 
 export function buildForwardedHead(context: ForwardingContext): ForwardedHead {
   const raw = context.rawHeaders;
-  // Headers named in Connection are hop-by-hop too.
+  // Headers named in Connection are hop-by-hop too (the fast engine's parser has listed them already).
   let connectionTokens: Set<string> | null = null;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === "connection") {
-      connectionTokens ??= new Set();
-      for (const token of raw[i + 1]!.split(",")) connectionTokens.add(token.trim().toLowerCase());
+  if (context.connectionTokens !== undefined) {
+    if (context.connectionTokens.length > 0) connectionTokens = new Set(context.connectionTokens);
+  } else {
+    for (let i = 0; i < raw.length; i += 2) {
+      if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === "connection") {
+        connectionTokens ??= new Set();
+        for (const token of raw[i + 1]!.split(",")) connectionTokens.add(token.trim().toLowerCase());
+      }
     }
   }
   const headers: string[] = [];

@@ -4,7 +4,8 @@
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { writeRawError } from "./error-responses";
+import { rejectionReason } from "./error-responses";
+import { writeRawError } from "./raw-response";
 import type { ProxyHandler } from "./proxy-handler";
 
 export interface ListenerLimits {
@@ -41,12 +42,7 @@ export function handleClientError(error: NodeJS.ErrnoException, socket: Duplex, 
     return;
   }
   const status = code === "HPE_HEADER_OVERFLOW" ? 431 : code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-  const reason =
-    status === 431
-      ? "request header fields too large"
-      : status === 408
-        ? "request timed out"
-        : "malformed request";
+  const reason = rejectionReason(status);
   logger.debug({ code, status }, "rejected malformed request");
   writeRawError(socket, status, reason);
 }

@@ -1,6 +1,7 @@
 // Response heads written as bytes for the fast HTTP/1.1 path: the proxy's own answers (errors, redirects) and the
 // head relayed from an upstream, minus hop-by-hop headers. One string per head, written with the body in one go.
 import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import { ProxyReasons, errorBody, type ProxyReason } from "./error-responses";
 
 let cachedDate = "";
@@ -106,4 +107,23 @@ export function ownResponse(response: OwnResponse): string {
 export function reasonResponse(reason: ProxyReason, options: Omit<OwnResponse, "status" | "body">): string {
   const [status, text] = ProxyReasons[reason];
   return ownResponse({ ...options, status, body: errorBody(status, text) });
+}
+
+/** Writes a complete response of our own on a raw socket (upgrades, rejected requests) and ends it. */
+export function writeRawResponse(socket: Duplex, status: number, body: string, extraHeaders = ""): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(ownResponse({ status, body, extraHeaders, close: true, http10: false, headOnly: false }));
+}
+
+/** Writes an error response (status and one-line reason) on a raw socket and ends it. */
+export function writeRawError(socket: Duplex, status: number, reason: string): void {
+  writeRawResponse(socket, status, errorBody(status, reason));
+}
+
+export function writeRawProxyError(socket: Duplex, reason: ProxyReason): void {
+  const [status, text] = ProxyReasons[reason];
+  writeRawError(socket, status, text);
 }

@@ -12,8 +12,9 @@ import type { Snapshot } from "../snapshot";
 import { readCookie } from "./affinity-cookie";
 import type { EndpointHealth } from "./endpoint-health";
 import type { EndpointPicker } from "./endpoint-picker";
-import { writeRawProxyError, type ProxyReason } from "./error-responses";
+import type { ProxyReason } from "./error-responses";
 import { buildForwardedHead } from "./forwarded-headers";
+import { writeRawProxyError, writeRawResponse } from "./raw-response";
 import { routeRequest } from "./route-request";
 import type { TrustedProxies } from "./trusted-proxies";
 import { UpstreamTimeoutError, classifyUpstreamError, whenConnected } from "./upstream";
@@ -58,12 +59,8 @@ export function proxyWebSocket(
   );
   if (decision.kind === "answer") return fail(decision.reason);
   if (decision.kind === "redirect") {
-    const body = `308 Permanent Redirect: ${decision.location}\n`;
-    socket.end(
-      `HTTP/1.1 308 Permanent Redirect\r\nLocation: ${decision.location}\r\n` +
-        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Connection: close\r\n\r\n${body}`,
-    );
+    const location = decision.location;
+    writeRawResponse(socket, 308, `308 Permanent Redirect: ${location}\n`, `Location: ${location}\r\n`);
     return;
   }
   const { target, path } = decision;
