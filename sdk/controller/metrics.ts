@@ -28,9 +28,17 @@ interface RequestCount {
   pending: number;
 }
 
-function statusClass(status: number): string {
-  if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx`;
-  return "other";
+/** The status_class label values, indexed by statusClassIndex. */
+const STATUS_CLASSES = ["other", "1xx", "2xx", "3xx", "4xx", "5xx"] as const;
+
+function statusClassIndex(status: number): number {
+  return status >= 100 && status < 600 ? Math.floor(status / 100) : 0;
+}
+
+/** What one request adds to: its label set's count and its Ingress's latency series. */
+interface RequestSeries {
+  readonly count: RequestCount;
+  readonly latency: HistogramSeries;
 }
 
 export function createControllerMetrics(options: { defaultMetrics?: boolean } = {}): ControllerMetrics {
@@ -98,24 +106,44 @@ export function createControllerMetrics(options: { defaultMetrics?: boolean } = 
     registers: [registry],
   });
 
-  // Per label set, found with one string key per request.
-  const requestSeries = new Map<string, { count: RequestCount; latency: HistogramSeries }>();
+  // Per label set, found by Ingress, then service, then status class: the label strings come from the snapshot's
+  // route targets, so the maps hash strings they have seen before and no key is built per request.
+  const requestSeries = new Map<string, Map<string, (RequestSeries | undefined)[]>>();
+  let labelSets = 0;
+  const seriesFor = (ingress: string, service: string, classIndex: number): RequestSeries => {
+    let byService = requestSeries.get(ingress);
+    if (!byService) {
+      if (labelSets > 50_000) {
+        requestSeries.clear(); // the counts live on in requestCounts; only the lookup cache restarts
+        labelSets = 0;
+      }
+      byService = new Map();
+      requestSeries.set(ingress, byService);
+    }
+    let byClass = byService.get(service);
+    if (!byClass) {
+      byClass = [];
+      byService.set(service, byClass);
+    }
+    let series = byClass[classIndex];
+    if (!series) {
+      const cls = STATUS_CLASSES[classIndex]!;
+      const key = `${ingress}|${service}|${cls}`;
+      let count = requestCounts.get(key);
+      if (!count) {
+        count = { labels: { ingress, service, status_class: cls }, pending: 0 };
+        requestCounts.set(key, count);
+      }
+      series = { count, latency: duration.seriesFor(ingress) };
+      byClass[classIndex] = series;
+      labelSets++;
+    }
+    return series;
+  };
   return {
     registry,
     observeRequest(ingress, service, status, seconds) {
-      const cls = statusClass(status);
-      const key = `${ingress}|${service}|${cls}`;
-      let series = requestSeries.get(key);
-      if (!series) {
-        if (requestSeries.size > 50_000) requestSeries.clear();
-        let count = requestCounts.get(key);
-        if (!count) {
-          count = { labels: { ingress, service, status_class: cls }, pending: 0 };
-          requestCounts.set(key, count);
-        }
-        series = { count, latency: duration.seriesFor(ingress) };
-        requestSeries.set(key, series);
-      }
+      const series = seriesFor(ingress, service, statusClassIndex(status));
       series.count.pending++;
       duration.observe(series.latency, seconds);
     },

@@ -1,7 +1,12 @@
 // Keep-alive connections to upstream endpoints for the fast HTTP/1.1 path: per endpoint (and protocol and TLS
 // name) a stack of idle connections, most recently used first (the warmest, and the least likely to have been
-// closed by the upstream's own idle timeout). No limit on connections per endpoint, as with undici's Pool
+// closed by the upstream's own idle timeout). No limit on connections in use per endpoint, as with undici's Pool
 // before: the client side bounds concurrency. Idle connections close after keepAliveTimeoutMs.
+//
+// HTTPS upstreams get the client's host as their TLS name (SNI), so one endpoint may have a pool per name, and
+// a wildcard rule lets clients choose the names. What bounds them: the idle connections of all of an
+// endpoint's names share one budget (maxIdlePerEndpoint), and a name's pool is dropped once it has no
+// connection left, as Envoy and HAProxy do with their per-SNI connection pools.
 import type { UpstreamEndpoint } from "../backend-resolver";
 import {
   UpstreamConnection,
@@ -17,28 +22,48 @@ export interface UpstreamConnectionPoolOptions {
   maxIdlePerEndpoint?: number;
 }
 
+/** Idle connections one endpoint may keep, shared by its pools (one per TLS name). */
+class IdleBudget {
+  idle = 0;
+  constructor(readonly max: number) {}
+}
+
 class EndpointConnections implements ConnectionReleaser {
   readonly idle: UpstreamConnection[] = [];
   /** Connections open (idle or busy). */
   open = 0;
-  /** No snapshot names the endpoint any more: released connections close. */
+  /** No snapshot names the endpoint any more, or the pool was dropped: released connections close. */
   retired = false;
 
   constructor(
     readonly address: UpstreamAddress,
     readonly endpointKey: string,
-    private readonly maxIdle: number,
+    private readonly budget: IdleBudget,
   ) {}
 
   released(connection: UpstreamConnection, reusable: boolean): void {
-    if (reusable && !this.retired && this.idle.length < this.maxIdle) this.idle.push(connection);
-    else if (reusable) connection.socket.destroy();
+    if (reusable && !this.retired && this.budget.idle < this.budget.max) {
+      this.idle.push(connection);
+      this.budget.idle++;
+    } else if (reusable) {
+      connection.socket.destroy();
+    }
   }
 
   closed(connection: UpstreamConnection): void {
     this.open--;
     const at = this.idle.indexOf(connection);
-    if (at !== -1) this.idle.splice(at, 1);
+    if (at !== -1) {
+      this.idle.splice(at, 1);
+      this.budget.idle--;
+    }
+  }
+
+  /** The most recently used idle connection, taken out of the pool. */
+  takeIdle(): UpstreamConnection | undefined {
+    const connection = this.idle.pop();
+    if (connection) this.budget.idle--;
+    return connection;
   }
 
   closeIdle(olderThan: number, now: number): void {
@@ -50,12 +75,15 @@ class EndpointConnections implements ConnectionReleaser {
 
   closeAll(): void {
     for (const connection of [...this.idle]) connection.socket.destroy();
+    this.budget.idle -= this.idle.length;
     this.idle.length = 0;
   }
 }
 
 export class UpstreamConnectionPool {
   private readonly endpoints = new Map<string, EndpointConnections>();
+  /** Per endpoint key: the idle budget its pools share. */
+  private readonly budgets = new Map<string, IdleBudget>();
   private readonly keepAliveTimeoutMs: number;
   private readonly maxIdle: number;
   private readonly sweeper: NodeJS.Timeout;
@@ -82,17 +110,22 @@ export class UpstreamConnectionPool {
     const key = secure ? `https|${endpoint.key}|${servername}` : endpoint.key;
     let connections = this.endpoints.get(key);
     if (!connections) {
+      let budget = this.budgets.get(endpoint.key);
+      if (!budget) {
+        budget = new IdleBudget(this.maxIdle);
+        this.budgets.set(endpoint.key, budget);
+      }
       connections = new EndpointConnections(
         { host: endpoint.address, port: endpoint.port, secure, servername: secure ? servername : "" },
         endpoint.key,
-        this.maxIdle,
+        budget,
       );
       this.endpoints.set(key, connections);
     }
     const now = Date.now();
     const expired = now - this.keepAliveTimeoutMs;
     for (;;) {
-      const idle = connections.idle.pop();
+      const idle = connections.takeIdle();
       if (!idle) break;
       if (!idle.alive || idle.idleSince <= expired || idle.idleUntil <= now) {
         idle.socket.destroy();
@@ -114,6 +147,11 @@ export class UpstreamConnectionPool {
     return count;
   }
 
+  /** Pools held: one per plain endpoint, one per HTTPS endpoint and TLS name (tests). */
+  poolCount(): number {
+    return this.endpoints.size;
+  }
+
   /** Closes the idle connections of endpoints no snapshot names any more (busy ones close when released). */
   retain(endpointKeys: ReadonlySet<string>): void {
     for (const [key, connections] of this.endpoints) {
@@ -122,12 +160,23 @@ export class UpstreamConnectionPool {
       connections.retired = true;
       connections.closeAll();
     }
+    for (const key of this.budgets.keys()) if (!endpointKeys.has(key)) this.budgets.delete(key);
   }
 
+  /** Closes expired idle connections and drops the pools (and budgets) left without any connection. */
   private closeIdle(now: number): void {
-    for (const connections of this.endpoints.values()) {
+    const inUse = new Set<string>();
+    for (const [key, connections] of this.endpoints) {
       connections.closeIdle(now - this.keepAliveTimeoutMs, now);
+      if (connections.open === 0) {
+        // A busy connection keeps its pool (it returns there); a pool with none is cheap to make again.
+        this.endpoints.delete(key);
+        connections.retired = true;
+      } else {
+        inUse.add(connections.endpointKey);
+      }
     }
+    for (const key of this.budgets.keys()) if (!inUse.has(key)) this.budgets.delete(key);
   }
 
   close(): void {

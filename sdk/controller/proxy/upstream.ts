@@ -20,9 +20,14 @@ interface PoolEntry {
 export class UpstreamPools {
   private readonly pools = new Map<string, PoolEntry>();
   private readonly keepAliveTimeoutMs: number;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: UpstreamPoolOptions = {}) {
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+    // HTTPS backends get a pool per TLS name (the client's host, which a wildcard rule lets clients choose):
+    // pools left without connections are dropped, so such names cannot make them pile up.
+    this.sweeper = setInterval(() => this.dropUnused(), Math.min(this.keepAliveTimeoutMs, 30_000));
+    this.sweeper.unref();
   }
 
   /** The pool for one endpoint; created on first use. */
@@ -59,7 +64,22 @@ export class UpstreamPools {
     }
   }
 
+  /** Pools held (tests). */
+  get size(): number {
+    return this.pools.size;
+  }
+
+  private dropUnused(): void {
+    for (const [key, entry] of this.pools) {
+      const stats = entry.pool.stats;
+      if (stats.connected + stats.pending + stats.running > 0) continue;
+      this.pools.delete(key);
+      entry.pool.close().catch(() => undefined);
+    }
+  }
+
   close(): void {
+    clearInterval(this.sweeper);
     for (const entry of this.pools.values()) entry.pool.destroy().catch(() => undefined);
     this.pools.clear();
   }
