@@ -3,7 +3,9 @@
 // parse the response head, relay it and its body with backpressure both ways, then hand the upstream connection
 // back to its pool. Retries once on another endpoint when connecting fails, or on the same rules as the node:http
 // path when a reused connection resets before anything was sent. Timeouts: connect (pool), read (the upstream's
-// silence), send (the client's body stalling).
+// silence), send (the client's body stalling). An answer of our own that comes before the request body was read
+// (404, 503, 502, a redirect) reads and drops the rest of the body so that the connection stays open, as NGINX
+// and node:http do, when that body is small enough to be worth reading.
 import type { UpstreamEndpoint } from "../backend-resolver";
 import { HttpParseError } from "../http1/http-parse-error";
 import type { RequestHead } from "../http1/request-head";
@@ -48,6 +50,11 @@ export interface ClientSide {
 const EMPTY = Buffer.alloc(0);
 const CRLF = "\r\n";
 const LAST_CHUNK = "0\r\n\r\n";
+/** A request body after an answer of our own is read and dropped up to this size; a larger one closes. */
+export const MAX_DRAIN_BYTES = 1024 * 1024;
+/** How long that body may take to arrive (NGINX's lingering_timeout is 5 s). */
+export const DRAIN_TIMEOUT_MS = 5_000;
+const dropChunk = (): void => undefined;
 
 export class FastExchange implements UpstreamOwner {
   private readonly started = process.hrtime.bigint();
@@ -82,6 +89,8 @@ export class FastExchange implements UpstreamOwner {
   private status = 0;
   private finished = false;
   private upstreamPaused = false;
+  /** The answer is out; the request body is being read and dropped so that the connection can stay open. */
+  private draining = false;
 
   constructor(
     private readonly proxy: ProxyHandler,
@@ -203,6 +212,7 @@ export class FastExchange implements UpstreamOwner {
 
   /** Feeds client bytes buf[start, end) to the request body; returns the index after the bytes it consumed. */
   readBody(buf: Buffer, start: number, end: number): number {
+    if (this.draining) return this.drainBody(buf, start, end);
     const body = this.body!;
     let consumed: number;
     try {
@@ -287,6 +297,12 @@ export class FastExchange implements UpstreamOwner {
 
   /** Client went away or is being closed: give up on everything. */
   clientClosed(): void {
+    if (this.draining) {
+      this.draining = false;
+      this.readingBody = false;
+      this.clearBodyTimer();
+      return;
+    }
     if (this.finished) return;
     this.readingBody = false;
     this.clearBodyTimer();
@@ -494,7 +510,8 @@ export class FastExchange implements UpstreamOwner {
       },
       "upstream request failed",
     );
-    this.answer(reasonFor(kind), !this.bodyComplete);
+    // The rest of the body, if any, is read and dropped when small enough (drainable), else the connection closes.
+    this.answer(reasonFor(kind), false);
   }
 
   private dropUpstream(): void {
@@ -522,19 +539,75 @@ export class FastExchange implements UpstreamOwner {
     const response = ownResponse({ status, body, extraHeaders, ...this.ownOptions(close) });
     this.status = status;
     this.client.write(response);
-    this.finish(status, !this.mustClose(close), true);
+    this.ownAnswerSent(close);
   }
 
   private answerWithText(response: string, reason: ProxyReason, close: boolean): void {
     this.clearBodyTimer();
     this.status = ProxyReasons[reason][0];
     this.client.write(response);
-    this.finish(this.status, !this.mustClose(close), true);
+    this.ownAnswerSent(close);
+  }
+
+  private ownAnswerSent(close: boolean): void {
+    if (!this.drainable(close)) {
+      this.finish(this.status, !this.mustClose(close), true);
+      return;
+    }
+    // The request is answered (and counted); the connection waits for the rest of its body.
+    this.finish(this.status, true, false);
+    this.draining = true;
+    this.readingBody = true;
+    this.bodyTimer = setTimeout(() => this.stopDraining(false), DRAIN_TIMEOUT_MS);
+    this.client.bodyWanted();
   }
 
   private mustClose(close: boolean): boolean {
-    // An unread request body would be taken for the next request: close instead of reading it.
-    return close || !this.bodyComplete || !this.head.keepAlive || this.proxy.isClosing;
+    // An unread request body would be taken for the next request: close, unless it is read and dropped.
+    return (
+      close || (!this.bodyComplete && !this.drainable(close)) || !this.head.keepAlive || this.proxy.isClosing
+    );
+  }
+
+  /**
+   * Whether the rest of the request body can be read and dropped after an answer of our own, keeping the
+   * connection: its framing is intact, it is not too large, and the client is not waiting for a 100 Continue
+   * before sending it (it may never come).
+   */
+  private drainable(close: boolean): boolean {
+    const body = this.body;
+    if (close || body === null || this.bodyComplete || !this.head.keepAlive || this.proxy.isClosing)
+      {return false;}
+    if (this.head.expectContinue && !this.continueSent) return false;
+    const length = this.head.contentLength;
+    return length < 0 ? body.received <= MAX_DRAIN_BYTES : length <= MAX_DRAIN_BYTES;
+  }
+
+  private drainBody(buf: Buffer, start: number, end: number): number {
+    const body = this.body!;
+    let consumed: number;
+    try {
+      consumed = body.read(buf, start, end, dropChunk);
+    } catch {
+      this.stopDraining(false); // the framing broke: nothing after it can be read as a request
+      return end;
+    }
+    if (body.received > MAX_DRAIN_BYTES) {
+      this.stopDraining(false);
+      return end;
+    }
+    this.bodyTimer?.refresh();
+    if (body.done) this.stopDraining(true);
+    return consumed;
+  }
+
+  private stopDraining(keepAlive: boolean): void {
+    if (!this.draining) return;
+    this.draining = false;
+    this.readingBody = false;
+    this.bodyComplete = keepAlive;
+    this.clearBodyTimer();
+    this.client.exchangeDone(keepAlive);
   }
 
   private ownOptions(close: boolean): {
