@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { HTTP_ENGINES, startController, type HttpEngine } from "../controller/controller";
 import { createLogger } from "../controller/logger";
+import { DEFAULT_MAX_CONNECTIONS, validateMaxConnections } from "../controller/proxy/connection-limit";
 import { createControllerMetrics } from "../controller/metrics";
 import {
   isPrimaryProcess,
@@ -30,6 +31,8 @@ Flags:
   --health-port PORT        /healthz, /readyz and /metrics (default 10254)
   --workers N|auto          worker processes; 0 or auto = one per core (default 1)
   --http-engine fast|node   fast: the controller's own HTTP/1.1 layer (default); node: node:http with undici
+  --max-connections N       open client connections per listener and worker; more are closed at accept
+                            (default ${DEFAULT_MAX_CONNECTIONS})
   --trusted-proxies CIDRS   comma-separated CIDRs whose X-Forwarded-* headers are kept (default: none)
   --access-log              log one JSON line per request (default off)
   --shutdown-timeout SECS   time for requests in flight to finish on SIGTERM (default 30)
@@ -47,6 +50,8 @@ export interface ControllerFlags {
   healthPort: number;
   workers: number;
   httpEngine: HttpEngine;
+  /** Absent when the flag is not given: the controller's default applies. */
+  maxConnections?: number;
   trustedProxies: string[];
   accessLog: boolean;
   shutdownTimeoutMs: number;
@@ -65,6 +70,18 @@ function port(flag: string, value: string | undefined, fallback: number): number
     );
   }
   return n;
+}
+
+function maxConnectionsFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  // Digits only: Number() would also take "1e4", "0x10" and " 8 ".
+  const count = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
+  try {
+    validateMaxConnections(count, "--max-connections", value);
+  } catch (error) {
+    throw new UsageError((error as Error).message, CONTROLLER_USAGE);
+  }
+  return count;
 }
 
 /** Parses and validates the flags; throws UsageError. */
@@ -87,6 +104,7 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
         "health-port": { type: "string" },
         workers: { type: "string" },
         "http-engine": { type: "string" },
+        "max-connections": { type: "string" },
         "trusted-proxies": { type: "string" },
         "access-log": { type: "boolean" },
         "shutdown-timeout": { type: "string" },
@@ -115,6 +133,7 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
       CONTROLLER_USAGE,
     );
   }
+  const maxConnections = maxConnectionsFlag(values["max-connections"]);
   const shutdown = values["shutdown-timeout"] ?? "30";
   if (!/^\d{1,5}(\.\d{1,3})?$/.test(shutdown)) {
     throw new UsageError(`--shutdown-timeout "${shutdown}" is not a number of seconds`, CONTROLLER_USAGE);
@@ -137,6 +156,7 @@ export function parseControllerFlags(argv: string[]): ControllerFlags {
     healthPort: port("health-port", values["health-port"], 10254),
     workers,
     httpEngine,
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
     trustedProxies,
     accessLog: values["access-log"] ?? false,
     shutdownTimeoutMs: Math.round(Number(shutdown) * 1000),
@@ -192,6 +212,7 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
       publish: { service: flags.publishService, address: flags.publishAddress },
       accessLog: flags.accessLog,
       httpEngine: flags.httpEngine,
+      maxConnections: flags.maxConnections,
       shutdownTimeoutMs: flags.shutdownTimeoutMs,
       onReady: worker ? notifyPrimaryReady : undefined,
       sharedTls: worker ? takeSharedTlsMaterial() : undefined,

@@ -6,6 +6,7 @@ import type { CompileOptions, RouteTable } from "../matcher";
 import { publishAfterSwap, type PublishOptions } from "./address-publisher";
 import { HealthServer } from "./health-server";
 import { createControllerMetrics, type ControllerMetrics } from "./metrics";
+import { DEFAULT_MAX_CONNECTIONS, validateMaxConnections } from "./proxy/connection-limit";
 import { createFallbackCertificate } from "./proxy/fallback-certificate";
 import type { SharedTlsMaterial } from "./shared-tls";
 import { FastListener, type ProxyServer } from "./proxy/fast-listener";
@@ -37,6 +38,11 @@ export interface ControllerOptions {
   /** In-flight requests get this long to finish on shutdown, ms. Default 30 000. */
   shutdownTimeoutMs?: number;
   limits?: ListenerLimits;
+  /**
+   * Open client connections per listener (plain and TLS each) in this process; connections beyond it are closed
+   * at accept. Default 16 384 (DEFAULT_MAX_CONNECTIONS), or `limits.maxConnections` when that is set.
+   */
+  maxConnections?: number;
   /**
    * "fast" (default): the controller's own HTTP/1.1 layer on bare sockets with keep-alive upstream connections.
    * "node": node:http with undici pools, the earlier engine, kept as a fallback and a baseline.
@@ -94,6 +100,13 @@ function listen(server: Server, port: number, host: string, logger: Logger): Pro
 
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { logger } = options;
+  // Checked before anything starts: a wrong limit is a wrong command line, not a half-started controller.
+  if (options.maxConnections !== undefined) {
+    validateMaxConnections(options.maxConnections, "ControllerOptions.maxConnections");
+  }
+  if (options.limits?.maxConnections !== undefined) {
+    validateMaxConnections(options.limits.maxConnections, "ControllerOptions.limits.maxConnections");
+  }
   const host = options.host ?? "0.0.0.0";
   const metrics = options.metrics ?? createControllerMetrics();
   const builder = new SnapshotBuilder({
@@ -130,7 +143,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     healthPort = await health.listen(options.healthPort, host);
   }
 
-  const limits = options.limits ?? {};
+  const limits: ListenerLimits = {
+    ...options.limits,
+    maxConnections: options.maxConnections ?? options.limits?.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  };
   const engine = options.httpEngine ?? "fast";
   const servers: ProxyServer[] = [];
   let httpPort: number | null = null;
@@ -175,6 +191,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       ingressClass: options.ingressClass,
       source: options.source.name,
       httpEngine: engine,
+      maxConnections: limits.maxConnections,
     },
     "controller serving",
   );

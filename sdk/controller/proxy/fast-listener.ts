@@ -10,6 +10,7 @@ import tls from "node:tls";
 import type { Logger } from "pino";
 import { DEFAULT_REQUEST_HEAD_LIMITS } from "../http1/request-head";
 import { ClientConnection, type ConnectionContext } from "./client-connection";
+import { DEFAULT_MAX_CONNECTIONS, limitConnections } from "./connection-limit";
 import type { FallbackCertificate } from "./fallback-certificate";
 import { attachProxy, serverOptions, type ListenerLimits } from "./http-listener";
 import type { ProxyHandler, SnapshotReader } from "./proxy-handler";
@@ -100,6 +101,12 @@ export class FastListener implements ProxyServer, ConnectionContext {
         this.accept(socket, secure),
       );
     }
+    limitConnections(this.server, {
+      maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      listener: secure ? "https" : "http",
+      logger: this.logger,
+      metrics: this.proxy.metrics,
+    });
     this.sweeper = setInterval(() => this.sweep(), limits.connectionsCheckingIntervalMs ?? 1_000);
     this.sweeper.unref();
     this.server.once("close", () => clearInterval(this.sweeper));

@@ -4,6 +4,7 @@
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
+import { DEFAULT_MAX_CONNECTIONS, limitConnections } from "./connection-limit";
 import { rejectionReason } from "./error-responses";
 import { writeRawError } from "./raw-response";
 import type { ProxyHandler } from "./proxy-handler";
@@ -19,6 +20,8 @@ export interface ListenerLimits {
   keepAliveTimeoutMs?: number;
   /** How often head and request timeouts are checked, ms. Default 1 000. */
   connectionsCheckingIntervalMs?: number;
+  /** Open client connections beyond which new ones are closed at accept. Default DEFAULT_MAX_CONNECTIONS. */
+  maxConnections?: number;
 }
 
 export function serverOptions(limits: ListenerLimits): http.ServerOptions {
@@ -65,5 +68,11 @@ export function createHttpListener(
 ): http.Server {
   const server = http.createServer(serverOptions(limits));
   attachProxy(server, handler, false, logger);
+  limitConnections(server, {
+    maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    listener: "http",
+    logger,
+    metrics: handler.metrics,
+  });
   return server;
 }

@@ -272,6 +272,7 @@ export class ProxyHandler {
         tunnels: this.upgraded,
         closing: this.closing,
         redirectHttpsPort: this.redirectHttpsPort,
+        record: (entry) => this.recordRequest(entry),
       },
       req,
       socket,

@@ -4,6 +4,7 @@
 import https from "node:https";
 import type { SecureContext } from "node:tls";
 import type { Logger } from "pino";
+import { DEFAULT_MAX_CONNECTIONS, limitConnections } from "./connection-limit";
 import type { FallbackCertificate } from "./fallback-certificate";
 import { attachProxy, serverOptions, type ListenerLimits } from "./http-listener";
 import type { ProxyHandler, SnapshotReader } from "./proxy-handler";
@@ -53,6 +54,12 @@ export function createTlsListener(options: TlsListenerOptions): https.Server {
     },
   });
   attachProxy(server, options.handler, true, logger);
+  limitConnections(server, {
+    maxConnections: options.limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    listener: "https",
+    logger,
+    metrics: options.handler.metrics,
+  });
   server.on("tlsClientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ code: error.code, reason: error.message }, "TLS handshake failed");
     socket.destroy();

@@ -1,22 +1,27 @@
 // WebSocket (and any HTTP/1.1 Upgrade): route like a request, open a fresh upstream connection, forward the
-// upgrade request, and once the upstream answers 101 tunnel bytes both ways until either side closes. A non-101
-// answer is passed to the client as a normal response. One retry on another endpoint when connecting fails.
+// upgrade request, and once the upstream answers 101 tunnel bytes both ways (tunnel.ts) until either side closes
+// or nothing flows for the route's read timeout. A non-101 answer is passed to the client as a normal response.
+// One retry on another endpoint when connecting fails. Each upgrade request is counted once, when it is answered
+// (101 for a tunnel), in the request metrics and the access log like any other request.
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { UpstreamEndpoint } from "../backend-resolver";
+import { connectionMetrics } from "../connection-metrics";
 import type { ControllerMetrics } from "../metrics";
-import type { Snapshot } from "../snapshot";
+import type { RouteTarget, Snapshot } from "../snapshot";
 import { readCookie } from "./affinity-cookie";
 import type { EndpointHealth } from "./endpoint-health";
 import type { EndpointPicker } from "./endpoint-picker";
-import type { ProxyReason } from "./error-responses";
+import { ProxyReasons, type ProxyReason } from "./error-responses";
 import { buildForwardedHead } from "./forwarded-headers";
+import type { FinishedRequest } from "./proxy-handler";
 import { writeRawProxyError, writeRawResponse } from "./raw-response";
 import { routeRequest } from "./route-request";
 import type { TrustedProxies } from "./trusted-proxies";
+import { openTunnel } from "./tunnel";
 import { UpstreamTimeoutError, classifyUpstreamError, whenConnected } from "./upstream";
 
 export interface WebSocketContext {
@@ -31,6 +36,8 @@ export interface WebSocketContext {
   closing: boolean;
   /** The HTTPS port named in redirects when the client addressed us with an explicit port. */
   redirectHttpsPort: number;
+  /** Counts the answered upgrade in the request metrics and, when enabled, the access log (recordRequest). */
+  record(entry: FinishedRequest): void;
 }
 
 function rawHead(statusLine: string, rawHeaders: readonly string[]): string {
@@ -46,8 +53,33 @@ export function proxyWebSocket(
   head: Buffer,
   secure: boolean,
 ): void {
+  const started = process.hrtime.bigint();
+  let route: RouteTarget | null = null;
+  let endpoint: UpstreamEndpoint | null = null;
+  let requestId: string | null = null;
+  let answered = false;
+  /** Counts the request once, with the status the client got (499: it left before any answer). */
+  const answer = (status: number): void => {
+    if (answered) return;
+    answered = true;
+    const entry: FinishedRequest = {
+      method: req.method ?? "",
+      host: req.headers.host,
+      target: req.url ?? "",
+      status,
+      started,
+      route,
+      endpoint,
+      requestId,
+      client: req.socket.remoteAddress,
+    };
+    context.record(entry);
+  };
   socket.on("error", () => socket.destroy());
-  const fail = (reason: ProxyReason): void => writeRawProxyError(socket, reason);
+  const fail = (reason: ProxyReason): void => {
+    answer(socket.destroyed ? 499 : ProxyReasons[reason][0]);
+    writeRawProxyError(socket, reason);
+  };
   if (context.snapshot && context.closing) return fail("shuttingDown");
   const host = req.headers.host ?? "";
   // The same decision as for plain requests, the HTTPS redirect included: a WebSocket to a TLS host over plain
@@ -57,9 +89,11 @@ export function proxyWebSocket(
     { host, target: req.url ?? "/", secure, contentLength: -1 },
     context.redirectHttpsPort,
   );
+  route = decision.target;
   if (decision.kind === "answer") return fail(decision.reason);
   if (decision.kind === "redirect") {
     const location = decision.location;
+    answer(308);
     writeRawResponse(socket, 308, `308 Permanent Redirect: ${location}\n`, `Location: ${location}\r\n`);
     return;
   }
@@ -73,17 +107,19 @@ export function proxyWebSocket(
     port: req.socket.localPort ?? 0,
     upgrade: true,
   });
+  requestId = forwarded.requestId;
   const cookie = target.options.affinityCookie;
   const affinity = cookie !== null ? readCookie(req.headers.cookie, cookie) : null;
   let exclude: Set<string> | null = null;
 
   const attempt = (attemptNo: number): void => {
-    const endpoint: UpstreamEndpoint | null = context.picker.pick(target, exclude, affinity);
-    if (!endpoint) return fail("upstreamConnect");
+    const picked: UpstreamEndpoint | null = context.picker.pick(target, exclude, affinity);
+    if (!picked) return fail("upstreamConnect");
+    endpoint = picked;
     const secureUpstream = target.options.backendProtocol === "HTTPS";
     const options: https.RequestOptions = {
-      host: endpoint.address,
-      port: endpoint.port,
+      host: picked.address,
+      port: picked.port,
       method: req.method,
       path,
       headers: forwarded.headers as unknown as http.OutgoingHttpHeaders,
@@ -95,13 +131,14 @@ export function proxyWebSocket(
     let connected = false;
     whenConnected(upstream, secureUpstream, target.options.connectTimeoutMs, () => {
       connected = true;
-      context.health.connected(endpoint.key);
+      context.health.connected(picked.key);
       upstream.setTimeout(target.options.readTimeoutMs, () =>
         upstream.destroy(new UpstreamTimeoutError("read_timeout")),
       );
       upstream.end();
     });
     const onClientGone = (): void => {
+      answer(499);
       upstream.destroy();
     };
     socket.once("close", onClientGone);
@@ -110,33 +147,39 @@ export function proxyWebSocket(
       socket.removeListener("close", onClientGone);
       upstreamSocket.setTimeout(0);
       if (socket.destroyed) {
+        answer(499);
         upstreamSocket.destroy();
         return;
       }
+      answer(101);
       socket.write(
         rawHead(`HTTP/1.1 101 ${upstreamRes.statusMessage || "Switching Protocols"}`, upstreamRes.rawHeaders),
       );
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);
       context.tunnels.add(socket);
-      const close = (): void => {
-        context.tunnels.delete(socket);
-        socket.destroy();
-        upstreamSocket.destroy();
-      };
-      upstreamSocket.on("error", close);
-      upstreamSocket.on("close", close);
-      socket.on("close", close);
-      // When one side finishes, flush what it sent to the other and close the tunnel (as NGINX does): the
-      // listeners allow half-open sockets, and a peer that never ends its side would keep the tunnel forever.
-      socket.once("end", () => upstreamSocket.end(close));
-      upstreamSocket.once("end", () => socket.end(close));
-      upstreamSocket.pipe(socket);
-      socket.pipe(upstreamSocket);
+      const gauge = context.metrics ? connectionMetrics(context.metrics.registry) : null;
+      gauge?.tunnelOpened();
+      // The route's read timeout is the tunnel's idle timeout, as ingress-nginx's proxy-read-timeout is.
+      const idleTimeoutMs = target.options.readTimeoutMs;
+      openTunnel(socket, upstreamSocket, {
+        idleTimeoutMs,
+        onClose: (end) => {
+          context.tunnels.delete(socket);
+          gauge?.tunnelClosed();
+          if (end === "idle") {
+            context.logger.debug(
+              { ingress: target.ingressLabel, endpoint: picked.key, requestId, idleTimeoutMs },
+              "websocket tunnel closed after its idle timeout",
+            );
+          }
+        },
+      });
     });
 
     upstream.once("response", (upstreamRes: IncomingMessage) => {
       socket.removeListener("close", onClientGone);
+      answer(upstreamRes.statusCode ?? 0);
       // No upgrade: pass the answer on as a plain response and close.
       const headers = upstreamRes.rawHeaders.filter((_, i, all) => {
         const name = (i % 2 === 0 ? all[i] : all[i - 1])!.toLowerCase();
@@ -152,13 +195,13 @@ export function proxyWebSocket(
       socket.removeListener("close", onClientGone);
       const kind = classifyUpstreamError(error, connected);
       context.metrics?.upstreamError(kind);
-      if (!connected) context.health.connectFailed(endpoint.key);
+      if (!connected) context.health.connectFailed(picked.key);
       if (!connected && attemptNo < 2 && !socket.destroyed) {
-        (exclude ??= new Set()).add(endpoint.key);
+        (exclude ??= new Set()).add(picked.key);
         attempt(attemptNo + 1);
         return;
       }
-      context.logger.warn({ endpoint: endpoint.key, kind, err: error.message }, "websocket upstream failed");
+      context.logger.warn({ endpoint: picked.key, kind, err: error.message }, "websocket upstream failed");
       fail(kind === "connect_timeout" || kind === "read_timeout" ? "upstreamTimeout" : "upstreamConnect");
     });
   };
