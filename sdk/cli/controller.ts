@@ -189,6 +189,20 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
     });
   }
   const worker = !isPrimaryProcess();
+  // A stop signal while the controller is still starting (a worker forked just before a shutdown, a source still
+  // syncing) ends the process at once: nothing serves yet, and waiting could mean waiting for an API server that
+  // does not answer. Once it serves, the signal drains it instead.
+  let stop: ((signal: NodeJS.Signals) => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop !== null) {
+      stop(signal);
+      return;
+    }
+    logger.info({ signal }, "signal received while starting; exiting");
+    process.exit(0);
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
   const metrics = createControllerMetrics();
   if (worker) shareWorkerMetrics(metrics.registry);
   let controller;
@@ -223,16 +237,18 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
     logger.fatal({ err: error, code }, "controller failed to start");
     return 1;
   }
+  const running = controller;
   await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
+    stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, "signal received");
-      controller.shutdown().then(resolve, (error: unknown) => {
+      running.shutdown().then(resolve, (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
         resolve();
       });
     };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
   });
+  // A cluster worker's IPC channel (the primary's messages, the metrics aggregation) would keep it alive after
+  // the controller stopped, until the primary's SIGKILL at the end of the shutdown timeout: let go of it.
+  if (worker) process.disconnect?.();
   return 0;
 }

@@ -198,9 +198,14 @@ describe("ingress-kit controller command", () => {
         await waitReady(child, healthPort);
       }
       const exited = once(child, "exit");
+      const stopping = Date.now();
       child.kill("SIGTERM");
       const [code] = (await exited) as [number | null];
       assert.equal(code, 0, output);
+      // Idle, it stops at once: workers leave by themselves rather than at the primary's SIGKILL, which comes
+      // after the shutdown timeout plus 5 s (10 s here).
+      const stoppedAfter = Date.now() - stopping;
+      assert.ok(stoppedAfter < 5_000, `stopped after ${stoppedAfter} ms\n${output}`);
     });
   }
 });

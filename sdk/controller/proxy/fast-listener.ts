@@ -81,7 +81,9 @@ export class FastListener implements ProxyServer, ConnectionContext {
           ALPNProtocols: ["http/1.1"],
           handshakeTimeout: options.tls.handshakeTimeoutMs ?? 10_000,
           ...(options.tls.ticketKeys ? { ticketKeys: options.tls.ticketKeys } : {}),
-          allowHalfOpen: true,
+          // Not during the handshake: a half-open socket whose client left mid-handshake would wait for the
+          // handshake timeout (and hold up a shutdown). accept() allows it once the handshake is done.
+          allowHalfOpen: false,
           SNICallback: (servername, callback) => {
             try {
               callback(null, selectContext(snapshots, fallback.context, servername));
@@ -113,7 +115,11 @@ export class FastListener implements ProxyServer, ConnectionContext {
   }
 
   private accept(socket: Socket, secure: boolean): void {
-    if (secure) socket.setNoDelay(true);
+    if (secure) {
+      socket.setNoDelay(true);
+      // A client may send its request and half-close: its response still goes out (client-connection.ts).
+      socket.allowHalfOpen = true;
+    }
     this.connections.add(new ClientConnection(socket, secure, this));
   }
 

@@ -142,6 +142,23 @@ describe("TLS termination", () => {
     assert.equal(response.status, 200);
   });
 
+  it("closes at once a connection whose client leaves mid-handshake, not at the handshake timeout", async () => {
+    // A half-open socket waiting for the rest of a handshake would live for the handshake timeout (10 s) and
+    // hold up a graceful shutdown for as long.
+    const client = net.connect({ port: harness.httpsPort, host: "127.0.0.1", allowHalfOpen: true });
+    await once(client, "connect");
+    client.on("error", () => undefined);
+    client.resume();
+    client.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])); // a ClientHello header with no body
+    client.end(); // our FIN; the socket stays open to see whether the server closes its side
+    const closedByServer = await Promise.race([
+      once(client, "end").then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3_000)),
+    ]);
+    client.destroy();
+    assert.equal(closedByServer, true, "the server kept the abandoned handshake open");
+  });
+
   it("redirects plain HTTP to HTTPS with 308 for hosts with TLS, keeping path and query", async () => {
     const response = await request({ port: harness.httpPort, host: "shop.example.com", path: "/cart?id=7" });
     assert.equal(response.status, 308);
