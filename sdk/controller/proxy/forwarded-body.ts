@@ -23,6 +23,8 @@ export class ForwardedBody extends Readable {
     private readonly req: IncomingMessage,
     private readonly maxBytes: number,
     private readonly sendTimeoutMs: number,
+    /** Called when the body is first pulled (the upstream is ready): sends `100 Continue` when one is due. */
+    private readonly onFirstRead: (() => void) | null = null,
   ) {
     super();
   }
@@ -49,6 +51,7 @@ export class ForwardedBody extends Readable {
   override _read(): void {
     if (!this.started) {
       this.started = true;
+      this.onFirstRead?.();
       this.req.on("data", this.onData);
       this.req.once("end", this.onEnd);
       this.req.once("aborted", this.onAborted);

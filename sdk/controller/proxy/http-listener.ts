@@ -57,6 +57,8 @@ export function attachProxy(
   logger: Logger,
 ): void {
   server.on("request", (req, res) => handler.handleRequest(req, res, secure));
+  // With a listener here node:http leaves `Expect: 100-continue` to us: no 100 before the routing and size checks.
+  server.on("checkContinue", (req, res) => handler.handleRequest(req, res, secure, true));
   server.on("upgrade", (req, socket, head) => handler.handleUpgrade(req, socket, head, secure));
   server.on("clientError", (error, socket) => handleClientError(error, socket, logger));
 }

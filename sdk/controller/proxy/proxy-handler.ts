@@ -80,6 +80,8 @@ interface Exchange {
   readonly servername: string;
   readonly affinity: string | null;
   readonly hasBody: boolean;
+  /** The client waits for `100 Continue` before sending the body: sent when the upstream starts taking it. */
+  readonly expectContinue: boolean;
   readonly started: bigint;
   endpoint: UpstreamEndpoint | null;
   attempts: number;
@@ -177,9 +179,14 @@ export class ProxyHandler {
     this.picker.retain(services);
   }
 
-  handleRequest(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
+  /**
+   * `expectContinue`: the request came through node:http's `checkContinue` event (`Expect: 100-continue`), so
+   * no `100 Continue` has been sent: it goes out when the upstream is ready for the body, after the routing and
+   * body-size checks; an answer of our own comes instead of it and closes (the body may never come).
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse, secure: boolean, expectContinue = false): void {
     const started = process.hrtime.bigint();
-    if (this.closing) res.shouldKeepAlive = false;
+    if (this.closing || expectContinue) res.shouldKeepAlive = false;
     const host = req.headers.host ?? "";
     if (hostHeaderProblem(req) !== null) {
       res.shouldKeepAlive = false;
@@ -212,6 +219,7 @@ export class ProxyHandler {
       return;
     }
     const { target, path } = decision;
+    if (expectContinue) res.shouldKeepAlive = !this.closing; // forwarded: the body is read, continue or not
     const head = buildForwardedHead({
       rawHeaders: req.rawHeaders,
       remoteAddress: req.socket.remoteAddress ?? "",
@@ -235,6 +243,7 @@ export class ProxyHandler {
       affinity: cookie !== null ? readCookie(req.headers.cookie, cookie) : null,
       hasBody:
         contentLength !== undefined ? contentLength !== "0" : req.headers["transfer-encoding"] !== undefined,
+      expectContinue,
       started,
       endpoint: null,
       attempts: 0,
@@ -294,7 +303,12 @@ export class ProxyHandler {
     const secureUpstream = options.backendProtocol === "HTTPS";
     const pool = this.pools.get(endpoint, secureUpstream, options.connectTimeoutMs, exchange.servername);
     const body = exchange.hasBody
-      ? new ForwardedBody(req, options.maxBodyBytes, options.sendTimeoutMs)
+      ? new ForwardedBody(
+          req,
+          options.maxBodyBytes,
+          options.sendTimeoutMs,
+          exchange.expectContinue ? () => res.writeContinue() : null,
+        )
       : null;
     this.health.begin(endpoint.key);
     const handler = new UpstreamExchange(res, endpoint, body, {
