@@ -348,6 +348,9 @@ export class ProxyHandler {
     body: ForwardedBody | null,
   ): void {
     const { res, target } = exchange;
+    // A body read in part cannot be left for node:http to read to its end (it could be any size): close after the
+    // answer.
+    if (body !== null && body.started && !body.complete) res.shouldKeepAlive = false;
     if (error instanceof BodyTooLargeError) {
       res.shouldKeepAlive = false;
       sendProxyError(res, "bodyTooLarge", exchange.requestId);
