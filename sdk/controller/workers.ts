@@ -7,14 +7,17 @@ import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
 import { AggregatorRegistry, type Registry } from "prom-client";
+import { cpuQuotaCores } from "./cpu-quota";
 import { HealthServer } from "./health-server";
 import { createSharedTlsMaterial, sharedTlsEnvironment } from "./shared-tls";
 
 export const WORKER_READY_MESSAGE = "ingress-kit:worker-ready";
 
-/** "auto" or 0 means one worker per core. */
-export function resolveWorkerCount(value: string | number): number {
-  if (value === "auto" || value === 0 || value === "0") return availableParallelism();
+/** "auto" or 0 means one worker per core the process may use: the cores it may run on, within its CPU quota. */
+export function resolveWorkerCount(value: string | number, quotaCores = cpuQuotaCores()): number {
+  if (value === "auto" || value === 0 || value === "0") {
+    return Math.min(availableParallelism(), quotaCores ?? Number.POSITIVE_INFINITY);
+  }
   const count = typeof value === "number" ? value : Number(value);
   if (!Number.isInteger(count) || count < 1 || count > 1024) {
     throw new RangeError(
