@@ -1,6 +1,7 @@
 // `ingress-kit controller`: run the bundled ingress controller against the cluster (in-cluster config or
 // kubeconfig) or a folder of manifests, until SIGTERM or SIGINT.
 import { parseArgs } from "node:util";
+import type { Logger } from "pino";
 import { HTTP_ENGINES, startController, type HttpEngine } from "../controller/controller";
 import { createLogger } from "../controller/logger";
 import { DEFAULT_MAX_CONNECTIONS, validateMaxConnections } from "../controller/proxy/connection-limit";
@@ -189,6 +190,18 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
     });
   }
   const worker = !isPrimaryProcess();
+  try {
+    return await serve(flags, logger, worker);
+  } finally {
+    // A cluster worker's IPC channel (the primary's messages, the metrics aggregation) would keep it alive once
+    // the controller stopped or failed to start: the primary would wait for its SIGKILL after the shutdown
+    // timeout, or never see a failed worker exit and restart it. Let go of it.
+    if (worker) process.disconnect?.();
+  }
+}
+
+/** Runs one serving process (a single process or a cluster worker) until a stop signal; the exit code. */
+async function serve(flags: ControllerFlags, logger: Logger, worker: boolean): Promise<number> {
   // A stop signal while the controller is still starting (a worker forked just before a shutdown, a source still
   // syncing) ends the process at once: nothing serves yet, and waiting could mean waiting for an API server that
   // does not answer. Once it serves, the signal drains it instead.
@@ -247,8 +260,5 @@ export async function runControllerCommand(argv: string[]): Promise<number> {
       });
     };
   });
-  // A cluster worker's IPC channel (the primary's messages, the metrics aggregation) would keep it alive after
-  // the controller stopped, until the primary's SIGKILL at the end of the shutdown timeout: let go of it.
-  if (worker) process.disconnect?.();
   return 0;
 }

@@ -52,7 +52,7 @@ const CRLF = "\r\n";
 const LAST_CHUNK = "0\r\n\r\n";
 /** A request body after an answer of our own is read and dropped up to this size; a larger one closes. */
 export const MAX_DRAIN_BYTES = 1024 * 1024;
-/** How long that body may take to arrive (NGINX's lingering_timeout is 5 s). */
+/** The longest pause in that body before the connection closes (NGINX's lingering_timeout is 5 s). */
 export const DRAIN_TIMEOUT_MS = 5_000;
 const dropChunk = (): void => undefined;
 

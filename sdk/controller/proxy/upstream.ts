@@ -10,20 +10,29 @@ import type { UpstreamErrorKind } from "../metrics";
 export interface UpstreamPoolOptions {
   /** Idle upstream connections close after this, ms (or sooner when the upstream says so). Default 30 000. */
   keepAliveTimeoutMs?: number;
+  /** Idle connections one endpoint keeps over all its pools (TLS names), as the fast engine's pool. Default 256. */
+  maxIdlePerEndpoint?: number;
 }
 
 interface PoolEntry {
+  readonly key: string;
   readonly pool: Pool;
   readonly endpointKey: string;
+  /** When a request last took the pool (ms): the least recently used name's pool goes first. */
+  lastUsed: number;
 }
 
 export class UpstreamPools {
   private readonly pools = new Map<string, PoolEntry>();
+  /** Per endpoint key, its pools (more than one only for HTTPS endpoints reached under several TLS names). */
+  private readonly byEndpoint = new Map<string, Set<PoolEntry>>();
   private readonly keepAliveTimeoutMs: number;
+  private readonly maxIdle: number;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: UpstreamPoolOptions = {}) {
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+    this.maxIdle = options.maxIdlePerEndpoint ?? 256;
     // HTTPS backends get a pool per TLS name (the client's host, which a wildcard rule lets clients choose):
     // pools left without connections are dropped, so such names cannot make them pile up.
     this.sweeper = setInterval(() => this.dropUnused(), Math.min(this.keepAliveTimeoutMs, 30_000));
@@ -33,35 +42,64 @@ export class UpstreamPools {
   /** The pool for one endpoint; created on first use. */
   get(endpoint: UpstreamEndpoint, secure: boolean, connectTimeoutMs: number, servername: string): Pool {
     const key = `${secure ? "https" : "http"}|${endpoint.key}|${connectTimeoutMs}|${secure ? servername : ""}`;
-    let entry = this.pools.get(key);
-    if (!entry) {
-      const host = endpoint.address.includes(":") ? `[${endpoint.address}]` : endpoint.address;
-      const pool = new Pool(`${secure ? "https" : "http"}://${host}:${endpoint.port}`, {
-        connections: null,
-        pipelining: 1,
-        keepAliveTimeout: this.keepAliveTimeoutMs,
-        keepAliveMaxTimeout: 10 * 60_000,
-        // The proxy enforces its own limits on what it forwards.
-        maxHeaderSize: 64 * 1024,
-        connect: {
-          timeout: connectTimeoutMs,
-          noDelay: true,
-          ...(secure ? { rejectUnauthorized: false, ...(servername !== "" ? { servername } : {}) } : {}),
-        },
-      });
-      entry = { pool, endpointKey: endpoint.key };
-      this.pools.set(key, entry);
+    const existing = this.pools.get(key);
+    if (existing) {
+      if (secure) existing.lastUsed = Date.now(); // plain endpoints have one pool: nothing to choose from
+      return existing.pool;
     }
-    return entry.pool;
+    const host = endpoint.address.includes(":") ? `[${endpoint.address}]` : endpoint.address;
+    const pool = new Pool(`${secure ? "https" : "http"}://${host}:${endpoint.port}`, {
+      connections: null,
+      pipelining: 1,
+      keepAliveTimeout: this.keepAliveTimeoutMs,
+      keepAliveMaxTimeout: 10 * 60_000,
+      // The proxy enforces its own limits on what it forwards.
+      maxHeaderSize: 64 * 1024,
+      connect: {
+        timeout: connectTimeoutMs,
+        noDelay: true,
+        ...(secure ? { rejectUnauthorized: false, ...(servername !== "" ? { servername } : {}) } : {}),
+      },
+    });
+    const entry: PoolEntry = { key, pool, endpointKey: endpoint.key, lastUsed: Date.now() };
+    this.pools.set(key, entry);
+    let siblings = this.byEndpoint.get(endpoint.key);
+    if (!siblings) {
+      siblings = new Set();
+      this.byEndpoint.set(endpoint.key, siblings);
+    }
+    if (siblings.size > 0) this.keepWithinIdleBudget(siblings);
+    siblings.add(entry);
+    return pool;
+  }
+
+  /**
+   * Before another TLS name's pool joins an endpoint: closes the least recently used pools (gracefully: their
+   * requests in flight finish) until the idle connections of the rest leave a place for the new one's.
+   */
+  private keepWithinIdleBudget(siblings: Set<PoolEntry>): void {
+    let idle = 0;
+    for (const sibling of siblings) idle += sibling.pool.stats.free;
+    while (idle > this.maxIdle - 1 && siblings.size > 0) {
+      let oldest: PoolEntry | null = null;
+      for (const sibling of siblings)
+        {if (oldest === null || sibling.lastUsed < oldest.lastUsed) oldest = sibling;}
+      idle -= oldest!.pool.stats.free;
+      this.drop(oldest!);
+    }
+  }
+
+  private drop(entry: PoolEntry): void {
+    this.pools.delete(entry.key);
+    const siblings = this.byEndpoint.get(entry.endpointKey);
+    siblings?.delete(entry);
+    if (siblings?.size === 0) this.byEndpoint.delete(entry.endpointKey);
+    entry.pool.close().catch(() => undefined);
   }
 
   /** Closes (gracefully: requests in flight finish) the pools of endpoints no snapshot names any more. */
   retain(endpointKeys: ReadonlySet<string>): void {
-    for (const [key, entry] of this.pools) {
-      if (endpointKeys.has(entry.endpointKey)) continue;
-      this.pools.delete(key);
-      entry.pool.close().catch(() => undefined);
-    }
+    for (const entry of [...this.pools.values()]) if (!endpointKeys.has(entry.endpointKey)) this.drop(entry);
   }
 
   /** Pools held (tests). */
@@ -70,11 +108,9 @@ export class UpstreamPools {
   }
 
   private dropUnused(): void {
-    for (const [key, entry] of this.pools) {
+    for (const entry of [...this.pools.values()]) {
       const stats = entry.pool.stats;
-      if (stats.connected + stats.pending + stats.running > 0) continue;
-      this.pools.delete(key);
-      entry.pool.close().catch(() => undefined);
+      if (stats.connected + stats.pending + stats.running + stats.queued === 0) this.drop(entry);
     }
   }
 
@@ -82,6 +118,7 @@ export class UpstreamPools {
     clearInterval(this.sweeper);
     for (const entry of this.pools.values()) entry.pool.destroy().catch(() => undefined);
     this.pools.clear();
+    this.byEndpoint.clear();
   }
 }
 

@@ -77,8 +77,8 @@ async function connected(
   return connection;
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -156,13 +156,13 @@ describe("upstream connection pool", () => {
   });
 
   it("drops a name's pool once its connections have closed, so client-chosen names do not pile up", async () => {
-    const pool = newPool({ keepAliveTimeoutMs: 100 });
-    for (let i = 0; i < 20; i++) {
-      (await connected(pool, secure, true, `n${i}.wild.example.com`)).release(true);
-    }
+    const pool = newPool({ keepAliveTimeoutMs: 1_500 });
+    const names = Array.from({ length: 20 }, (_, i) => `n${i}.wild.example.com`);
+    const connections = await Promise.all(names.map((name) => connected(pool, secure, true, name)));
+    for (const connection of connections) connection.release(true);
     assert.equal(pool.poolCount(), 20);
-    // The sweep (every keepAliveTimeoutMs here) closes the expired idle connections, then drops the empty pools.
-    await until(() => pool.idleCount() === 0 && pool.poolCount() === 0, "idle pools to be dropped");
+    // The sweep closes the expired idle connections, then drops the pools left empty.
+    await until(() => pool.idleCount() === 0 && pool.poolCount() === 0, "idle pools to be dropped", 10_000);
   });
 
   it("keeps a pool whose connection is in use, and takes that connection back when released", async () => {
