@@ -576,8 +576,9 @@ export class FastExchange implements UpstreamOwner {
    */
   private drainable(close: boolean): boolean {
     const body = this.body;
-    if (close || body === null || this.bodyComplete || !this.head.keepAlive || this.proxy.isClosing)
-      {return false;}
+    if (close || body === null || this.bodyComplete || !this.head.keepAlive || this.proxy.isClosing) {
+      return false;
+    }
     if (this.head.expectContinue && !this.continueSent) return false;
     const length = this.head.contentLength;
     return length < 0 ? body.received <= MAX_DRAIN_BYTES : length <= MAX_DRAIN_BYTES;

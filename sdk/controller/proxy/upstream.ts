@@ -82,8 +82,9 @@ export class UpstreamPools {
     for (const sibling of siblings) idle += sibling.pool.stats.free;
     while (idle > this.maxIdle - 1 && siblings.size > 0) {
       let oldest: PoolEntry | null = null;
-      for (const sibling of siblings)
-        {if (oldest === null || sibling.lastUsed < oldest.lastUsed) oldest = sibling;}
+      for (const sibling of siblings) {
+        if (oldest === null || sibling.lastUsed < oldest.lastUsed) oldest = sibling;
+      }
       idle -= oldest!.pool.stats.free;
       this.drop(oldest!);
     }
