@@ -25,18 +25,32 @@ export interface IngressParts {
   readonly time: number;
   /** The following are empty when the Ingress has errors (it is skipped). */
   readonly annotations: Readonly<Record<string, string>>;
-  readonly routes: readonly { readonly entry: RouteEntry; readonly backend: IngressBackend }[];
+  /** The route entries, each with a frozen copy of its backend (not the object's own) as `backend`. */
+  readonly routes: readonly RouteEntry[];
   readonly defaultBackend: IngressBackend | undefined;
   readonly tls: readonly TlsEntry[];
 }
 
 const NO_ANNOTATIONS: Readonly<Record<string, string>> = Object.freeze({});
+/** Shared by the many Ingresses without problems or TLS: a controller keeps one IngressParts per Ingress. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The label of each ref an IngressParts holds, so that users of the table share the string (see refLabel). */
+const labels = new WeakMap<ObjectRef, string>();
+
+/** "namespace/name" of a ref from a compiled table (the route's `ingress`), made once per Ingress. */
+export function refLabel(ref: ObjectRef): string {
+  let label = labels.get(ref);
+  if (label === undefined) labels.set(ref, (label = `${ref.namespace}/${ref.name}`));
+  return label;
+}
 
 export function ingressParts(ingress: IngressObject): IngressParts {
-  const problems = Object.freeze(validateIngress(ingress));
+  const found = validateIngress(ingress);
+  const problems = found.length > 0 ? Object.freeze(found) : NONE;
   const hasErrors = problems.some((p) => p.severity === "error");
   const ref = Object.freeze(ingressRef(ingress));
-  const label = `${ref.namespace}/${ref.name}`;
+  const label = refLabel(ref);
   const time = creationTime(ingress);
   if (hasErrors) {
     return {
@@ -46,12 +60,13 @@ export function ingressParts(ingress: IngressObject): IngressParts {
       label,
       time,
       annotations: NO_ANNOTATIONS,
-      routes: [],
+      routes: NONE,
       defaultBackend: undefined,
-      tls: [],
+      tls: NONE,
     };
   }
   const defaultBackend = defaultBackendOf(ingress);
+  const tls = tlsEntriesOf(ingress);
   return {
     problems,
     hasErrors,
@@ -59,10 +74,21 @@ export function ingressParts(ingress: IngressObject): IngressParts {
     label,
     time,
     annotations: freezeAnnotations(ingress),
-    routes: routesOf(ingress).map((entry) => ({ entry, backend: copyBackend(entry.backend) })),
+    routes: routesWithBackends(ingress),
     defaultBackend: defaultBackend === undefined ? undefined : copyBackend(defaultBackend),
-    tls: tlsEntriesOf(ingress),
+    tls: tls.length > 0 ? tls : NONE,
   };
+}
+
+/**
+ * Precedence between Ingresses that claim the same route (the first wins): oldest first, then namespace, then
+ * name, as sortByPrecedence.
+ */
+export function comparePrecedence(a: IngressParts, b: IngressParts): number {
+  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+  if (a.ref.namespace !== b.ref.namespace) return a.ref.namespace < b.ref.namespace ? -1 : 1;
+  if (a.ref.name !== b.ref.name) return a.ref.name < b.ref.name ? -1 : 1;
+  return 0;
 }
 
 /** IngressParts by object instance. Only for objects that are never mutated once handed in. */
@@ -77,6 +103,33 @@ export class IngressPartsCache {
     }
     return parts;
   }
+}
+
+/**
+ * The Ingress's route entries, each with a frozen copy of its backend in place of the object's own; equal
+ * backends (most paths of an Ingress go to one Service port) share one copy.
+ */
+function routesWithBackends(ingress: IngressObject): RouteEntry[] {
+  const copies = new Map<string, IngressBackend>();
+  return routesOf(ingress).map((entry) => {
+    const copy = copyBackend(entry.backend);
+    // A copy holds only defined strings and numbers: equal JSON, equal copies.
+    const key = JSON.stringify(copy);
+    let backend = copies.get(key);
+    if (backend === undefined) copies.set(key, (backend = copy));
+    // Written out field by field: a spread with a field replaced can make a dictionary-mode object in V8.
+    return {
+      ingress: entry.ingress,
+      host: entry.host,
+      path: entry.path,
+      pathType: entry.pathType,
+      matchKind: entry.matchKind,
+      matchPath: entry.matchPath,
+      backend,
+      ruleIndex: entry.ruleIndex,
+      pathIndex: entry.pathIndex,
+    };
+  });
 }
 
 function freezeAnnotations(ingress: IngressObject): Readonly<Record<string, string>> {
