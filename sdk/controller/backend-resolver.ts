@@ -34,6 +34,8 @@ export interface ResolvedService {
   readonly name: string;
   /** The Service port as written in the backend (number or name). */
   readonly port: string;
+  /** "namespace/name:port", for metrics and logs: made once per resolution, shared by its routes. */
+  readonly label: string;
 }
 
 export type BackendResolution =
@@ -60,6 +62,8 @@ function sameName(a: string | null | undefined, b: string | null | undefined): b
 }
 
 interface RememberedResolution {
+  /** The port's name, or its number: the two never share a resolution. */
+  readonly portKey: string | number;
   /** The EndpointSlices the resolution was made from, in order. */
   readonly slices: readonly EndpointSliceObject[];
   readonly resolution: BackendResolution;
@@ -73,8 +77,11 @@ const slicesIndexes = new WeakMap<
   readonly EndpointSliceObject[],
   ByNamespaceAndName<EndpointSliceObject[]>
 >();
-/** Service -> port name or number -> its last resolution. */
-const remembered = new WeakMap<ServiceObject, Map<string | number, RememberedResolution>>();
+/**
+ * Service -> the last resolution of each port asked for: one (nearly every Service is reached by one port) or,
+ * from the second, a list. A Map per Service cost 600 bytes each with 10,000 Services.
+ */
+const remembered = new WeakMap<ServiceObject, RememberedResolution | RememberedResolution[]>();
 const NO_SLICES: readonly EndpointSliceObject[] = Object.freeze([]);
 
 function inNamespace<T>(index: ByNamespaceAndName<T>, namespace: string): Map<string, T> {
@@ -173,13 +180,23 @@ export class BackendResolver {
     portKey: string | number,
   ): BackendResolution {
     const slices = this.slices.get(namespace)?.get(name) ?? NO_SLICES;
-    let byPort = remembered.get(object);
-    const known = byPort?.get(portKey);
+    const byPort = remembered.get(object);
+    const known = Array.isArray(byPort)
+      ? byPort.find((r) => r.portKey === portKey)
+      : byPort?.portKey === portKey
+        ? byPort
+        : undefined;
     if (known && sameInstances(known.slices, slices)) return known.resolution;
     const resolution = this.resolveService(namespace, name, wanted, String(portKey));
     // The resolution is shared by every route to this port until the Service or its slices change.
-    if (!byPort) remembered.set(object, (byPort = new Map()));
-    byPort.set(portKey, { slices: [...slices], resolution });
+    // `slices` is the index's own list, never changed once the index is made: kept as it is, not copied.
+    const fresh: RememberedResolution = { portKey, slices, resolution };
+    if (byPort === undefined || (!Array.isArray(byPort) && byPort.portKey === portKey)) {
+      remembered.set(object, fresh);
+    } else {
+      const others = (Array.isArray(byPort) ? byPort : [byPort]).filter((r) => r.portKey !== portKey);
+      remembered.set(object, [...others, fresh]);
+    }
     return resolution;
   }
 
@@ -189,7 +206,12 @@ export class BackendResolver {
     wanted: { name?: string; number?: number } | undefined,
     portLabel: string,
   ): BackendResolution {
-    const service: ResolvedService = Object.freeze({ namespace, name, port: portLabel });
+    const service: ResolvedService = Object.freeze({
+      namespace,
+      name,
+      port: portLabel,
+      label: `${namespace}/${name}:${portLabel}`,
+    });
     const object = this.services.get(namespace)?.get(name);
     if (!object) {
       return {

@@ -4,14 +4,21 @@
 //
 // Work on objects is remembered by object instance (sources never mutate what they hand on, and keep the
 // instances of unchanged objects): each Ingress's matcher work, its route options and each Service port's
-// resolution are reused from earlier builds, so a change to one Ingress of 10,000 costs little more than
-// assembling the table. That memory is keyed weakly, so it changes no result and goes with the objects.
+// resolution are reused from earlier builds, and the table is recompiled from the previous one (only the hosts
+// a changed Ingress touches are compiled again; the other routes keep their objects and ids), so the route
+// targets of unchanged routes are carried over too. A change to one Ingress of 10,000 costs a few passes over
+// arrays, no compile of the rest. That memory is keyed weakly, so it changes no result and goes with the objects.
 import type { ObjectRef, RouteMatch, RouteTable } from "../matcher";
-import { IngressPartsCache } from "../matcher/ingress-parts";
-import { compileRoutesReusing } from "../matcher/route-table";
+import { IngressPartsCache, refLabel } from "../matcher/ingress-parts";
+import { recompileRoutes } from "../matcher/recompile-routes";
 import type { CompileOptions, IngressObject } from "../matcher";
-import { BUILTIN_CONTROLLER_NAME } from "../builtin-dialect";
-import { BackendResolver, type ResolvedService, type UpstreamEndpoint } from "./backend-resolver";
+import { BUILTIN_CONTROLLER_NAME, BuiltinAnnotations } from "../builtin-dialect";
+import {
+  BackendResolver,
+  type BackendResolution,
+  type ResolvedService,
+  type UpstreamEndpoint,
+} from "./backend-resolver";
 import { parseRouteOptions, type ParsedRouteOptions, type RouteOptions } from "./route-options";
 import { buildTlsContexts, type CachedContext } from "./tls-secrets";
 import type { ClusterState } from "./sources/objects";
@@ -59,7 +66,10 @@ export interface SnapshotOptions {
   controllerName?: string;
   /** The snapshot being replaced: its TLS contexts are reused and its version incremented. */
   previous?: Snapshot | null;
-  /** The route compiler; default the shared matcher's `compileRoutes`, remembering per-Ingress work by instance. */
+  /**
+   * The route compiler; default the shared matcher's, remembering per-Ingress work by instance and recompiling
+   * from the previous snapshot's table.
+   */
   compile?: (ingresses: readonly unknown[], options: CompileOptions) => RouteTable;
 }
 
@@ -68,40 +78,79 @@ function refKey(ref: ObjectRef): string {
 }
 
 const ingressParts = new IngressPartsCache();
-const compileRemembering = (ingresses: readonly unknown[], options: CompileOptions): RouteTable =>
-  compileRoutesReusing(ingresses, options, ingressParts);
+
+/** Whether `target` already says what `resolution` says (the same resolution, remembered, or an equal one). */
+function sameResolution(target: RouteTarget, resolution: BackendResolution): boolean {
+  if (resolution.ok) {
+    return (
+      target.problem === null &&
+      target.endpoints === resolution.endpoints &&
+      target.service === resolution.service
+    );
+  }
+  return (
+    target.problem !== null &&
+    target.problem.code === resolution.code &&
+    target.problem.message === resolution.message &&
+    target.serviceLabel === (resolution.service ? resolution.service.label : "")
+  );
+}
+
+function createTarget(route: RouteMatch, resolution: BackendResolution, options: RouteOptions): RouteTarget {
+  const service = resolution.service;
+  return Object.freeze({
+    route,
+    ingressLabel: labelOf(route.ingress),
+    service,
+    serviceLabel: service ? service.label : "",
+    // frozen, shared by the routes of one Service port
+    endpoints: resolution.ok ? resolution.endpoints : NO_ENDPOINTS,
+    problem: resolution.ok ? null : { code: resolution.code, message: resolution.message },
+    options,
+  });
+}
+
+const NO_ENDPOINTS: readonly UpstreamEndpoint[] = Object.freeze([]);
+
+const NO_ROUTE_OPTIONS = parseRouteOptions({});
 
 /** Parsed options by the route's frozen annotations object, which the matcher keeps per Ingress instance. */
 const parsedOptions = new WeakMap<object, ParsedRouteOptions>();
-function routeOptionsOf(annotations: Readonly<Record<string, string>>): ParsedRouteOptions {
+/**
+ * Parsed options by the values of the annotations they are read from, so that Ingresses with the same options
+ * (most of them) share one: 10,000 Ingresses kept 10,000 equal copies. Cleared when it holds too many.
+ */
+const sharedOptions = new Map<string, ParsedRouteOptions>();
+const MAX_SHARED_OPTIONS = 1024;
+const OPTION_ANNOTATIONS = Object.values(BuiltinAnnotations);
+
+function routeOptionsOf(annotations: Readonly<Record<string, string>> | undefined): ParsedRouteOptions {
+  if (!annotations) return NO_ROUTE_OPTIONS;
   let parsed = parsedOptions.get(annotations);
   if (parsed === undefined) {
-    parsed = parseRouteOptions(annotations);
+    const key = OPTION_ANNOTATIONS.map((name) => annotations[name] ?? "\u0001").join("\u0000");
+    parsed = sharedOptions.get(key);
+    if (parsed === undefined) {
+      parsed = parseRouteOptions(annotations);
+      if (sharedOptions.size >= MAX_SHARED_OPTIONS) sharedOptions.clear();
+      sharedOptions.set(key, parsed);
+    }
     parsedOptions.set(annotations, parsed);
   }
   return parsed;
 }
 
-/** "namespace/name:port" by the frozen ResolvedService, which a remembered resolution keeps. */
-const serviceLabels = new WeakMap<ResolvedService, string>();
-function serviceLabelOf(service: ResolvedService): string {
-  let label = serviceLabels.get(service);
-  if (label === undefined) {
-    serviceLabels.set(service, (label = `${service.namespace}/${service.name}:${service.port}`));
-  }
-  return label;
-}
+/** "namespace/name" of a route's Ingress: the matcher's own string for it. */
+const labelOf = refLabel;
 
-/** "namespace/name" by the frozen reference the matcher keeps per Ingress instance. */
-const labels = new WeakMap<ObjectRef, string>();
-function labelOf(ref: ObjectRef): string {
-  let label = labels.get(ref);
-  if (label === undefined) labels.set(ref, (label = refKey(ref)));
-  return label;
-}
+const NO_INGRESSES: readonly IngressObject[] = Object.freeze([]);
 
 export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Snapshot {
-  const compile = options.compile ?? compileRemembering;
+  const previous = options.previous ?? null;
+  const compile =
+    options.compile ??
+    ((list: readonly unknown[], compileOptions: CompileOptions) =>
+      recompileRoutes(previous?.table, list, compileOptions, ingressParts));
   const controllerName = options.controllerName ?? BUILTIN_CONTROLLER_NAME;
   const warnings: string[] = [];
   const ingressClass = state.ingressClasses.find((c) => c?.metadata?.name === options.ingressClass);
@@ -115,13 +164,12 @@ export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Sn
     warnings.push(
       `IngressClass "${options.ingressClass}" names controller "${ingressClass.spec?.controller ?? ""}", not "${controllerName}": serving nothing. Fix spec.controller or --ingress-class.`,
     );
-    ingresses = [];
+    ingresses = NO_INGRESSES;
   } else {
     isDefaultClass = ingressClass.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true";
   }
 
   const table = compile(ingresses, { ingressClass: options.ingressClass, isDefaultClass });
-  const resolver = new BackendResolver(state);
   const unservable = new Map<string, UnservableIngress>();
   const addUnservable = (ref: ObjectRef, code: string, message: string): void => {
     const key = `${refKey(ref)}\0${code}\0${message}`;
@@ -140,80 +188,168 @@ export function buildSnapshot(state: ClusterState, options: SnapshotOptions): Sn
   }
   for (const warning of table.warnings) warnings.push(`${refKey(warning.object)}: ${warning.message}`);
 
-  const optionsByIngress = new Map<string, RouteOptions>();
-  const endpointKeys = new Set<string>();
-  const targets = table.routes.map((route): RouteTarget => {
-    const ingressLabel = labelOf(route.ingress);
-    let routeOptions = optionsByIngress.get(ingressLabel);
-    if (!routeOptions) {
-      const parsed = route.annotations ? routeOptionsOf(route.annotations) : parseRouteOptions({});
-      for (const problem of parsed.problems) warnings.push(`${ingressLabel}: ${problem.message}`);
-      routeOptions = parsed.options;
-      optionsByIngress.set(ingressLabel, routeOptions);
+  const { targets, endpointCount, problems, optionProblems } = buildTargets(table, state, previous);
+  for (const target of problems) {
+    addUnservable(target.route.ingress, target.problem!.code, target.problem!.message);
+  }
+  const warnedIngresses = new Set<string>();
+  for (const target of optionProblems) {
+    if (warnedIngresses.has(target.ingressLabel)) continue;
+    warnedIngresses.add(target.ingressLabel);
+    for (const problem of routeOptionsOf(target.route.annotations).problems) {
+      warnings.push(`${target.ingressLabel}: ${problem.message}`);
     }
-    const resolution = resolver.resolve(route.backend, route.ingress.namespace);
-    const service = resolution.service;
-    const serviceLabel = service ? serviceLabelOf(service) : "";
-    if (!resolution.ok) {
-      addUnservable(route.ingress, resolution.code, resolution.message);
-      return Object.freeze({
-        route,
-        ingressLabel,
-        service,
-        serviceLabel,
-        endpoints: [],
-        problem: { code: resolution.code, message: resolution.message },
-        options: routeOptions,
-      });
-    }
-    for (const endpoint of resolution.endpoints) endpointKeys.add(endpoint.key);
-    return Object.freeze({
-      route,
-      ingressLabel,
-      service,
-      serviceLabel,
-      endpoints: resolution.endpoints, // frozen, shared by the routes of one Service port
-      problem: null,
-      options: routeOptions,
-    });
-  });
+  }
 
-  const served = new Set(table.ingresses.map(labelOf));
   // Only Ingresses with TLS entries matter to buildTlsContexts: the test is cheap, the key is not.
-  const compiledIngresses = ingresses.filter(
-    (i) =>
-      Array.isArray(i?.spec?.tls) &&
-      i.spec.tls.length > 0 &&
-      served.has(`${i.metadata?.namespace ?? "default"}/${i.metadata?.name ?? ""}`),
+  const withTls = ingresses.filter((i) => Array.isArray(i?.spec?.tls) && i.spec.tls.length > 0);
+  const served = withTls.length > 0 ? new Set(table.ingresses.map(labelOf)) : null;
+  const compiledIngresses = withTls.filter((i) =>
+    served!.has(`${i.metadata?.namespace ?? "default"}/${i.metadata?.name ?? ""}`),
   );
-  const tls = buildTlsContexts(compiledIngresses, state.secrets, options.previous?.tls);
+  const tls = buildTlsContexts(compiledIngresses, state.secrets, previous?.tls);
   for (const problem of tls.problems) addUnservable(problem.ingress, problem.code, problem.message);
 
-  const sortedUnservable = [...unservable.values()].sort((a, b) =>
-    a.namespace !== b.namespace
-      ? a.namespace < b.namespace
-        ? -1
-        : 1
-      : a.name !== b.name
-        ? a.name < b.name
-          ? -1
-          : 1
-        : a.code < b.code
-          ? -1
-          : a.code > b.code
-            ? 1
-            : 0,
+  // By namespace, name, code and message: the routes' order (which a recompiled table does not keep) must not
+  // show through.
+  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const sortedUnservable = [...unservable.values()].sort(
+    (a, b) =>
+      order(a.namespace, b.namespace) ||
+      order(a.name, b.name) ||
+      order(a.code, b.code) ||
+      order(a.message, b.message),
   );
-  return Object.freeze({
-    version: (options.previous?.version ?? 0) + 1,
+  const snapshot: Snapshot = Object.freeze({
+    version: (previous?.version ?? 0) + 1,
     builtAt: new Date(),
     ingressClass: options.ingressClass,
     table,
-    targets: Object.freeze(targets),
+    targets,
     tls: tls.contexts,
     unservable: Object.freeze(sortedUnservable),
     warnings: Object.freeze(warnings),
     routeCount: targets.length,
-    endpointCount: endpointKeys.size,
+    endpointCount,
   });
+  const targetsState = building.get(targets);
+  if (targetsState !== undefined) {
+    building.delete(targets);
+    targetStates.set(snapshot, targetsState);
+  }
+  return snapshot;
+}
+
+/**
+ * The targets of a snapshot's routes with what is tallied over them, kept beside the snapshot and handed on to
+ * the next one (never shared): a build after a change to a few routes then looks at those routes only.
+ */
+interface TargetsState {
+  /** The Services and EndpointSlices the targets were resolved from. */
+  readonly services: ClusterState["services"];
+  readonly endpointSlices: ClusterState["endpointSlices"];
+  /** Endpoint keys of the targets without a problem, with how many targets have each. */
+  readonly endpointUses: Map<string, number>;
+  /** Targets with a problem (their Ingress is unservable), and targets whose options have problems, by id. */
+  readonly problems: Map<number, RouteTarget>;
+  readonly optionProblems: Map<number, RouteTarget>;
+}
+
+const targetStates = new WeakMap<Snapshot, TargetsState>();
+/** A TargetsState by the targets array it was built with, until the snapshot of that array is made. */
+const building = new WeakMap<readonly RouteTarget[], TargetsState>();
+
+function tally(targetsState: TargetsState, id: number, target: RouteTarget, add: boolean): void {
+  if (target.problem !== null) {
+    if (add) targetsState.problems.set(id, target);
+    else targetsState.problems.delete(id);
+  } else {
+    const uses = targetsState.endpointUses;
+    for (const { key } of target.endpoints) {
+      const count = (uses.get(key) ?? 0) + (add ? 1 : -1);
+      if (count > 0) uses.set(key, count);
+      else uses.delete(key);
+    }
+  }
+  if (routeOptionsOf(target.route.annotations).problems.length > 0) {
+    if (add) targetsState.optionProblems.set(id, target);
+    else targetsState.optionProblems.delete(id);
+  }
+}
+
+/**
+ * The targets of `table`'s routes. With the previous snapshot's Services and EndpointSlices, only the ids whose
+ * route is not the previous table's route at that id are worked out (a recompiled table keeps the others);
+ * otherwise every route is resolved, a target kept where its route and resolution are unchanged.
+ */
+function buildTargets(
+  table: RouteTable,
+  state: ClusterState,
+  previous: Snapshot | null,
+): {
+  targets: readonly RouteTarget[];
+  endpointCount: number;
+  problems: Iterable<RouteTarget>;
+  optionProblems: Iterable<RouteTarget>;
+} {
+  const resolver = new BackendResolver(state);
+  const make = (route: RouteMatch): RouteTarget =>
+    createTarget(
+      route,
+      resolver.resolve(route.backend, route.ingress.namespace),
+      routeOptionsOf(route.annotations).options,
+    );
+  const routes = table.routes;
+  const before = previous ? targetStates.get(previous) : undefined;
+  let targets: RouteTarget[];
+  let targetsState: TargetsState;
+  if (
+    previous !== null &&
+    before !== undefined &&
+    before.services === state.services &&
+    before.endpointSlices === state.endpointSlices
+  ) {
+    targetStates.delete(previous);
+    targetsState = before;
+    const oldRoutes = previous.table.routes;
+    const oldTargets = previous.targets;
+    targets = [...oldTargets]; // not slice(): V8's slice of a frozen array takes a slow path
+    targets.length = Math.min(targets.length, routes.length);
+    for (let id = 0; id < Math.max(routes.length, oldRoutes.length); id++) {
+      const route = routes[id];
+      if (route !== undefined && route === oldRoutes[id]) continue;
+      if (id < oldTargets.length) tally(targetsState, id, oldTargets[id]!, false);
+      if (route === undefined) continue;
+      const target = make(route);
+      targets[id] = target;
+      tally(targetsState, id, target, true);
+    }
+  } else {
+    targetsState = {
+      services: state.services,
+      endpointSlices: state.endpointSlices,
+      endpointUses: new Map(),
+      problems: new Map(),
+      optionProblems: new Map(),
+    };
+    const previousTargets = previous?.targets ?? [];
+    targets = routes.map((route, id) => {
+      const kept = previousTargets[id];
+      let target: RouteTarget;
+      if (kept !== undefined && kept.route === route) {
+        const resolution = resolver.resolve(route.backend, route.ingress.namespace);
+        target = sameResolution(kept, resolution) ? kept : createTarget(route, resolution, kept.options);
+      } else target = make(route);
+      tally(targetsState, id, target, true);
+      return target;
+    });
+  }
+  Object.freeze(targets);
+  building.set(targets, targetsState);
+  return {
+    targets,
+    endpointCount: targetsState.endpointUses.size,
+    problems: targetsState.problems.values(),
+    optionProblems: targetsState.optionProblems.values(),
+  };
 }
