@@ -1,5 +1,10 @@
 // Watches an ObjectSource, debounces its changes, rebuilds the snapshot and swaps one reference. A failed
 // build keeps serving the previous snapshot and logs; it never throws into the source's watch loop.
+//
+// The debounce has a leading edge: a change that comes when the builder is idle (no build in the last
+// `debounceMs`) is built at once, on the next turn of the event loop (so that what one source callback
+// reports is one build); changes that follow within `debounceMs` of a build are a burst, built once after
+// `debounceMs` of quiet (or `maxDelayMs` after the first of them). A lone edit is then served without waiting.
 import type { Logger } from "pino";
 import type { ControllerMetrics } from "./metrics";
 import { buildSnapshot, type Snapshot, type SnapshotOptions } from "./snapshot";
@@ -9,7 +14,7 @@ export interface SnapshotBuilderOptions extends Omit<SnapshotOptions, "previous"
   source: ObjectSource;
   logger: Logger;
   metrics?: ControllerMetrics;
-  /** Quiet time after the last change before rebuilding, ms. Default 50. */
+  /** Quiet time after the last change of a burst before rebuilding, ms; a lone change is built at once. Default 50. */
   debounceMs?: number;
   /** Longest a change waits while changes keep coming, ms. Default 500. */
   maxDelayMs?: number;
@@ -21,7 +26,10 @@ export class SnapshotBuilder {
   private snapshot: Snapshot | null = null;
   private unsubscribe: (() => void) | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private firstPendingAt = 0;
+  /** When the last build ended (Date.now()), to tell a lone change from one of a burst. */
+  private lastBuildAt = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<SnapshotListener>();
   private lastWarnings = new Set<string>();
   private lastUnservable = "";
@@ -48,6 +56,8 @@ export class SnapshotBuilder {
     this.unsubscribe = null;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     this.debounceTimer = null;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = null;
     await this.options.source.stop();
   }
 
@@ -70,10 +80,17 @@ export class SnapshotBuilder {
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.immediate) return; // a build about to run reads the source's state then
     const now = Date.now();
     const debounce = this.options.debounceMs ?? 50;
     const maxDelay = this.options.maxDelayMs ?? 500;
+    if (!this.debounceTimer && now - this.lastBuildAt >= debounce) {
+      this.immediate = setImmediate(() => {
+        this.immediate = null;
+        this.rebuild();
+      });
+      return;
+    }
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     else this.firstPendingAt = now;
     const wait = Math.max(0, Math.min(debounce, this.firstPendingAt + maxDelay - now));
@@ -98,6 +115,7 @@ export class SnapshotBuilder {
       });
     } catch (error) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.lastBuildAt = Date.now();
       metrics?.reload(false, seconds, this.snapshot);
       logger.error(
         { err: error, source: source.name, servingVersion: this.snapshot?.version ?? null },
@@ -106,6 +124,7 @@ export class SnapshotBuilder {
       return false;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.lastBuildAt = Date.now();
     this.snapshot = next;
     metrics?.reload(true, seconds, next);
     this.report(next, seconds);

@@ -51,6 +51,60 @@ describe("snapshot builder", () => {
     );
   });
 
+  it("builds a lone change at once, without waiting for the debounce", async (t) => {
+    const source = new MemorySource({ ingressClasses: [ingressClass()], services: [service("web")] });
+    const builder = new SnapshotBuilder({
+      source,
+      logger: capture().logger,
+      ingressClass: CLASS,
+      debounceMs: 1_000,
+      maxDelayMs: 10_000,
+    });
+    t.after(() => builder.stop());
+    await builder.start();
+    await new Promise((resolve) => setTimeout(resolve, 1_050)); // idle for longer than the debounce
+    const started = Date.now();
+    const swapped = builder.waitFor((s) => s.version === 2);
+    source.set({ ingresses: [route("lone", "lone.test")] });
+    const snapshot = await swapped;
+    assert.ok(Date.now() - started < 500, `built after ${Date.now() - started} ms`);
+    assert.ok(snapshot.table.match("lone.test", "/"));
+  });
+
+  it("builds the first change of a burst at once and the rest once, after the quiet time", async (t) => {
+    const source = new MemorySource({ ingressClasses: [ingressClass()], services: [service("web")] });
+    let compiles = 0;
+    const builder = new SnapshotBuilder({
+      source,
+      logger: capture().logger,
+      ingressClass: CLASS,
+      debounceMs: 100,
+      maxDelayMs: 2_000,
+      compile: (ingresses, options) => {
+        compiles++;
+        return compileRoutes(ingresses, options);
+      },
+    });
+    t.after(() => builder.stop());
+    await builder.start();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const first = builder.waitFor((s) => s.version === 2);
+    source.set({ ingresses: [route("r0", "h0.test")] });
+    await first;
+    assert.equal(compiles, 2);
+    const last = builder.waitFor((s) => s.version === 3);
+    for (let i = 1; i <= 5; i++) {
+      source.set({ ingresses: [route(`r${i}`, `h${i}.test`)] });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const snapshot = await last;
+    assert.equal(compiles, 3);
+    assert.deepEqual(
+      snapshot.table.ingresses.map((r) => r.name),
+      ["r5"],
+    );
+  });
+
   it("rebuilds within the max delay even while changes keep coming", async (t) => {
     const source = new MemorySource({ ingressClasses: [ingressClass()], services: [service("web")] });
     const builder = new SnapshotBuilder({

@@ -34,7 +34,8 @@ export interface FileSourceOptions {
   readonly logger: Logger;
   /**
    * Quiet time after a file-system event before re-reading, in ms; default 20: long enough to gather the events
-   * of one save, short enough to leave the snapshot builder's debounce most of a 100 ms change budget.
+   * of one save and not to read a file its writer is still writing (which would serve a cut-off copy until the
+   * next read). The snapshot builder then builds a lone change at once, so this is most of what a change waits.
    */
   readonly debounceMs?: number;
   /** Interval of the polling fallback in ms; 0 turns polling off. Default 2000. */
