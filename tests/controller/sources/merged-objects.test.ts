@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import type { ManifestObject } from "../../../sdk/controller/sources/manifest-reader";
 import { MergedObjects } from "../../../sdk/controller/sources/merged-objects";
 import { findResourceKind } from "../../../sdk/controller/sources/resource-kinds";
@@ -44,5 +45,60 @@ describe("MergedObjects", () => {
     assert.equal(second.byKind.get("services"), first.byKind.get("services"));
     assert.notEqual(second.byKind.get("ingresses"), first.byKind.get("ingresses"));
     assert.deepEqual(names(second.byKind.get("ingresses")), ["web/shop"]);
+  });
+});
+
+describe("MergedObjects after a change", () => {
+  // Each step gives every file a list of objects: most kept as they were (the same instances), some new, some
+  // gone, some defined twice. The merge that works from the last one must equal a whole merge of the same files.
+  const KINDS = [INGRESS, SERVICE];
+  const objectArb = fc.record({
+    kind: fc.constantFrom(...KINDS),
+    namespace: fc.constantFrom("a", "b"),
+    name: fc.constantFrom("x", "y", "z", "w"),
+    line: fc.integer({ min: 1, max: 9 }),
+  });
+  const stepArb = fc.array(
+    fc.record({
+      path: fc.constantFrom("1.yaml", "2.yaml", "3.yaml"),
+      keep: fc.array(fc.boolean(), { maxLength: 6 }),
+      fresh: fc.array(objectArb, { maxLength: 3 }),
+    }),
+    { maxLength: 3 },
+  );
+
+  it("gives what a whole merge of the same files gives", () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 6 }), (steps) => {
+        const merged = new MergedObjects();
+        let files = new Map<string, readonly ManifestObject[]>();
+        for (const step of steps) {
+          const next = new Map(files);
+          for (const { path, keep, fresh } of step) {
+            const before = files.get(path) ?? [];
+            const kept = before.filter((_, i) => keep[i] ?? true);
+            const made = fresh.map((o) => object(o.kind, o.namespace, o.name, o.line));
+            if (kept.length + made.length === 0) next.delete(path);
+            else {
+              next.set(
+                path,
+                kept.length === before.length && made.length === 0 ? before : [...kept, ...made],
+              );
+            }
+          }
+          files = new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1)));
+          const actual = merged.merge(files);
+          const expected = new MergedObjects().merge(files);
+          assert.deepEqual([...actual.byKind.keys()].sort(), [...expected.byKind.keys()].sort());
+          for (const [kind, objects] of expected.byKind) {
+            const got = actual.byKind.get(kind)!;
+            assert.equal(got.length, objects.length);
+            got.forEach((o, i) => assert.equal(o, objects[i]));
+          }
+          assert.deepEqual(actual.duplicates, expected.duplicates);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
