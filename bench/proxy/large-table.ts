@@ -145,7 +145,8 @@ export async function runLargeTable(setup: BenchSetup, ingresses: number): Promi
   if (smallDebounceFlag === null) {
     notes.push(
       "The controller has no debounce flag: a change waits for the file source's debounce (20 ms after the " +
-        "last file-system event) and then the snapshot builder's (50 ms), so about 70 ms is the floor of the " +
+        "last file-system event, so that a file still being written is not read); the snapshot builder then " +
+        "builds a lone change at once (it coalesces only bursts), so about 20 ms is the floor of the " +
         "served-after-change figure before any parsing or compiling.",
     );
   }
