@@ -256,6 +256,12 @@ function readObject(value: unknown, line: number, objects: ManifestObject[], not
   let object = value as KubeObject;
   if (kind.namespaced && meta && (meta.namespace === undefined || meta.namespace === "")) {
     object = { ...object, metadata: { ...object.metadata, namespace: "default" } };
+  } else if (!kind.namespaced && meta && meta.namespace !== undefined) {
+    // As the API server (and kubectl) do: a cluster-scoped object has no namespace, whatever a copied manifest
+    // says. Kept, it would make two definitions of one IngressClass look like two objects where names are
+    // compared with their namespace (the merge's sorted arrays).
+    const { namespace: _ignored, ...clusterScoped } = meta;
+    object = { ...object, metadata: clusterScoped };
   }
   const problem = findMetadataProblem(kind, object);
   if (problem !== undefined) {
