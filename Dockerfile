@@ -31,4 +31,5 @@ USER 65532:65532
 EXPOSE 8080 8443 10254
 HEALTHCHECK --interval=10s --timeout=2s --start-period=10s \
   CMD ["node", "-e", "require('http').get('http://127.0.0.1:10254/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
-ENTRYPOINT ["node", "bin/ingress-kit.js", "controller"]
+# Node flags: sdk/controller-node-flags.ts (the builtin gateway's pods use the same; a test keeps them equal).
+ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/ingress-kit.js", "controller"]

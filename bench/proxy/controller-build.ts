@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CONTROLLER_NODE_FLAGS } from "../../sdk/controller-node-flags";
 
 const ROOT = join(__dirname, "..", "..");
 const RUNNER = join(__dirname, "run-controller.ts");
@@ -41,7 +42,7 @@ export function buildController(dir: string, log: (line: string) => void): Contr
     const why = `${tsc.stdout ?? ""}${tsc.stderr ?? ""}`.trim().split("\n").slice(0, 3).join(" / ");
     log(`compiling the controller failed (${why}); running it from the sources under tsx`);
     return {
-      args: ["--import", "tsx", RUNNER],
+      args: [...CONTROLLER_NODE_FLAGS, "--import", "tsx", RUNNER],
       env: process.env,
       description:
         "run from the sources under tsx (the tsc build failed; RSS includes about 30 MB of loader)",
@@ -52,7 +53,8 @@ export function buildController(dir: string, log: (line: string) => void): Contr
     `compiled the controller in ${Math.round(performance.now() - t0)} ms${errors ? ` (${errors} type errors)` : ""}`,
   );
   return {
-    args: [runner],
+    // With the node flags of the image and the builtin gateway's pods.
+    args: [...CONTROLLER_NODE_FLAGS, runner],
     env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
     description: `compiled by tsc into the temp folder, run by node${errors ? ` (tsc reported ${errors} type errors)` : ""}`,
   };

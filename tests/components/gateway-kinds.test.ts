@@ -2,6 +2,7 @@
 // controller own exactly its IngressClass and publish its address, or the builtin manifests.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, beforeEach, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { settle, valueOf } from "../helpers/outputs";
@@ -252,7 +253,13 @@ describe("builtin kind", () => {
     new sdk.IngressGateway("internal", { controller: "builtin" });
     const spec = (await deployment()).spec.template.spec;
     const container = spec.containers[0];
-    assert.deepEqual(container.command, ["node", "bin/ingress-kit.js"]);
+    // The image's own entrypoint and node flags: the same command as the Dockerfile's ENTRYPOINT.
+    assert.deepEqual(container.command, ["node", "--max-semi-space-size=4", "bin/ingress-kit.js"]);
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(
+      readFileSync(join(__dirname, "../../Dockerfile"), "utf8"),
+    );
+    assert.ok(entrypoint, "the Dockerfile has an exec-form ENTRYPOINT");
+    assert.deepEqual(JSON.parse(entrypoint[1]!), [...container.command, "controller"]);
     assert.deepEqual(container.args, [
       "controller",
       "--ingress-class",

@@ -12,6 +12,7 @@ import {
   BUILTIN_CONTROLLER_NAME,
   BuiltinAnnotations,
 } from "../../builtin-dialect";
+import { CONTROLLER_NODE_FLAGS } from "../../controller-node-flags";
 import type { ArgProblem } from "../component-error";
 import type {
   DeployedController,
@@ -41,8 +42,8 @@ export const BUILTIN_IMAGE_REPOSITORY = "ghcr.io/ingress-kit/controller";
 /** The default image: the repository tagged with this package's version, so SDK and controller ship together. */
 export const DEFAULT_BUILTIN_IMAGE = `${BUILTIN_IMAGE_REPOSITORY}:${packageVersion()}`;
 
-/** The container command: the package's CLI in the image's working directory (/app). */
-export const BUILTIN_COMMAND = ["node", "bin/ingress-kit.js"];
+/** The container command: the package's CLI in the image's working directory (/app), with the image's node flags. */
+export const BUILTIN_COMMAND = ["node", ...CONTROLLER_NODE_FLAGS, "bin/ingress-kit.js"];
 
 /** Ports of the controller container (`--http-port`, `--https-port`, `--health-port`). */
 export const BUILTIN_PORTS = { http: 8080, https: 8443, health: 10254 } as const;
