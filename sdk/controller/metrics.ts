@@ -14,12 +14,20 @@ export type UpstreamErrorKind =
   | "protocol"
   | "no_endpoints";
 
+/** The listener a connection came to, the `listener` label. */
+export type ListenerName = "http" | "https";
+
 export interface ControllerMetrics {
   readonly registry: Registry;
   /** Counts one finished request and observes its latency. */
   observeRequest(ingress: string, service: string, status: number, seconds: number): void;
   upstreamError(kind: UpstreamErrorKind): void;
   reload(success: boolean, seconds: number, snapshot: Snapshot | null): void;
+  /** A connection was closed at accept because its listener had --max-connections open already. */
+  connectionRefused(listener: ListenerName): void;
+  /** A WebSocket tunnel was established (the client got the 101), or closed. */
+  tunnelOpened(): void;
+  tunnelClosed(): void;
 }
 
 interface RequestCount {
@@ -105,6 +113,20 @@ export function createControllerMetrics(options: { defaultMetrics?: boolean } = 
     help: "Version of the serving snapshot.",
     registers: [registry],
   });
+  const connectionsRefused = new Counter({
+    name: "ingress_kit_connections_refused_total",
+    help: "Client connections closed at accept because the listener had --max-connections open, by listener.",
+    labelNames: ["listener"] as const,
+    registers: [registry],
+  });
+  // Both series exist from the start, at 0, so that rate() sees the first refusal.
+  connectionsRefused.labels("http").inc(0);
+  connectionsRefused.labels("https").inc(0);
+  const tunnels = new Gauge({
+    name: "ingress_kit_websocket_tunnels",
+    help: "Open WebSocket tunnels (upgrades the upstream answered with 101).",
+    registers: [registry],
+  });
 
   // Per label set, found by Ingress, then service, then status class: the label strings come from the snapshot's
   // route targets, so the maps hash strings they have seen before and no key is built per request.
@@ -159,6 +181,15 @@ export function createControllerMetrics(options: { defaultMetrics?: boolean } = 
         unservable.set(snapshot.unservable.length);
         version.set(snapshot.version);
       }
+    },
+    connectionRefused(listener) {
+      connectionsRefused.labels(listener).inc();
+    },
+    tunnelOpened() {
+      tunnels.inc();
+    },
+    tunnelClosed() {
+      tunnels.dec();
     },
   };
 }

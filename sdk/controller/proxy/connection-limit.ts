@@ -8,8 +8,7 @@
 // again at once, a busy loop while every worker is full (measured on Node 20).
 import type { Server } from "node:net";
 import type { Logger } from "pino";
-import { connectionMetrics, type ListenerName } from "../connection-metrics";
-import type { ControllerMetrics } from "../metrics";
+import type { ControllerMetrics, ListenerName } from "../metrics";
 
 /** Default --max-connections: per listener and worker, as NGINX's worker_connections is per worker. */
 export const DEFAULT_MAX_CONNECTIONS = 16_384;
@@ -42,12 +41,11 @@ export interface ConnectionLimitOptions {
 export function limitConnections(server: Server, options: ConnectionLimitOptions): void {
   const { maxConnections, listener, logger } = options;
   server.maxConnections = maxConnections;
-  const counter = options.metrics ? connectionMetrics(options.metrics.registry) : null;
   let refusedSinceWarning = 0;
   let lastWarning = -Infinity;
   // "drop" (Node 18.6+) is emitted for every connection closed at accept because of maxConnections.
   server.on("drop", () => {
-    counter?.connectionRefused(listener);
+    options.metrics?.connectionRefused(listener);
     refusedSinceWarning++;
     const now = Date.now();
     if (now - lastWarning < WARNING_INTERVAL_MS) return;

@@ -9,7 +9,6 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { UpstreamEndpoint } from "../backend-resolver";
-import { connectionMetrics } from "../connection-metrics";
 import type { ControllerMetrics } from "../metrics";
 import type { RouteTarget, Snapshot } from "../snapshot";
 import { readCookie } from "./affinity-cookie";
@@ -158,15 +157,14 @@ export function proxyWebSocket(
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);
       context.tunnels.add(socket);
-      const gauge = context.metrics ? connectionMetrics(context.metrics.registry) : null;
-      gauge?.tunnelOpened();
+      context.metrics?.tunnelOpened();
       // The route's read timeout is the tunnel's idle timeout, as ingress-nginx's proxy-read-timeout is.
       const idleTimeoutMs = target.options.readTimeoutMs;
       openTunnel(socket, upstreamSocket, {
         idleTimeoutMs,
         onClose: (end) => {
           context.tunnels.delete(socket);
-          gauge?.tunnelClosed();
+          context.metrics?.tunnelClosed();
           if (end === "idle") {
             context.logger.debug(
               { ingress: target.ingressLabel, endpoint: picked.key, requestId, idleTimeoutMs },
