@@ -149,16 +149,12 @@ export class FastExchange implements UpstreamOwner {
       proto: this.client.secure ? "https" : "http",
       host: head.host ?? "",
       port: this.client.localPort,
+      ownFraming: true,
     });
     this.requestId = forwarded.requestId;
     let upstreamHead = `${head.method} ${this.path} HTTP/1.1\r\n`;
     const headers = forwarded.headers;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i]!;
-      // The framing is the proxy's to write, from what the parser read, never a copy of the client's header.
-      if (name.length === 14 && name.toLowerCase() === "content-length") continue;
-      upstreamHead += `${name}: ${headers[i + 1]}\r\n`;
-    }
+    for (let i = 0; i < headers.length; i += 2) upstreamHead += `${headers[i]}: ${headers[i + 1]}\r\n`;
     if (this.chunkedBody) upstreamHead += "Transfer-Encoding: chunked\r\n";
     else if (head.contentLength >= 0) upstreamHead += `Content-Length: ${head.contentLength}\r\n`;
     this.upstreamHead = `${upstreamHead}\r\n`;

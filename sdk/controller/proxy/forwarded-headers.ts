@@ -54,6 +54,11 @@ export interface ForwardingContext {
   connectionTokens?: readonly string[];
   /** Keep `Connection: upgrade` and `Upgrade` (WebSocket). */
   upgrade?: boolean;
+  /**
+   * Leave out Content-Length: the caller writes the framing itself, from what its parser read, never a copy of
+   * the client's header (the fast engine).
+   */
+  ownFraming?: boolean;
 }
 
 export interface ForwardedHead {
@@ -120,6 +125,7 @@ export function buildForwardedHead(context: ForwardingContext): ForwardedHead {
       }
     }
     if (lower === "host") hasHost = true;
+    else if (context.ownFraming && lower === "content-length") continue;
     headers.push(name, value);
   }
   if (!hasHost) headers.push("Host", context.host);
