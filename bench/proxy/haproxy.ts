@@ -5,10 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CertificateFiles } from "./certificate";
-import { pollUntil } from "./http-client";
-import { logTail, startProcess, stopProcess } from "./processes";
+import { startProcess, stopProcess, untilServing } from "./processes";
 import type { ProxyUnderTest } from "./proxy-under-test";
-import { HOSTS, LOAD_HOST, type Endpoint } from "./routes";
+import { HOSTS, type Endpoint } from "./routes";
 
 function haproxyConfig(
   threads: number,
@@ -74,20 +73,7 @@ export async function startHaproxy(options: {
   const started = startProcess(name, options.haproxy, ["-db", "-f", config], {
     logFile: join(dir, `${name}.out`),
   });
-  try {
-    await pollUntil(
-      { port: options.ports.plain, tls: false, host: LOAD_HOST, path: "/" },
-      (r) => r.status === 200,
-      {
-        intervalMs: 50,
-        timeoutMs: 10_000,
-        abort: () => (started.child.exitCode !== null ? `haproxy exited: ${logTail(started)}` : null),
-      },
-    );
-  } catch (error) {
-    await stopProcess(started);
-    throw error;
-  }
+  await untilServing(started, options.ports.plain, "haproxy");
   return {
     kind: "haproxy",
     label: "HAProxy",

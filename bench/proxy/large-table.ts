@@ -165,6 +165,20 @@ export async function runLargeTable(setup: BenchSetup, ingresses: number): Promi
       firstRoute: { host: table === "small" ? LOAD_HOST : largeHost, path: "/" },
       extraFlags,
     });
+  /** Times changes of both kinds (appended to a file, a new file) on a controller serving the large table. */
+  const timeBothChanges = async (controller: RunningController, settings: string): Promise<void> => {
+    for (const how of ["append", "file"] as const) {
+      const change = {
+        how,
+        count: options.changes,
+        manifests: largeFolder,
+        firstFile: files[0]!,
+        firstFileIngresses: Math.min(ingresses, INGRESSES_PER_FILE),
+        settings,
+      };
+      changes.push(await timeChanges(controller, change, log));
+    }
+  };
 
   for (const [index, workers] of options.workers.entries()) {
     for (const table of ["small", "large"] as const) {
@@ -204,18 +218,7 @@ export async function runLargeTable(setup: BenchSetup, ingresses: number): Promi
           `${table} table, ${workers} workers: ready in ${Math.round(controller.readyMs)} ms, ` +
             `${Math.round(load.requestsPerSecond)} req/s, RSS ${rss.toFixed(0)} MB in ${memoryAfterLoad.length} processes`,
         );
-        if (table === "large" && index === 0) {
-          for (const how of ["append", "file"] as const) {
-            const change = {
-              how,
-              count: options.changes,
-              manifests: largeFolder,
-              firstFile: files[0]!,
-              firstFileIngresses: Math.min(ingresses, INGRESSES_PER_FILE),
-            };
-            changes.push(await timeChanges(controller, { ...change, settings: "default" }, log));
-          }
-        }
+        if (table === "large" && index === 0) await timeBothChanges(controller, "default");
       } finally {
         await controller.stop();
       }
@@ -225,16 +228,7 @@ export async function runLargeTable(setup: BenchSetup, ingresses: number): Promi
     const workers = options.workers[0] ?? 1;
     const controller = await start("large", workers, [smallDebounceFlag]);
     try {
-      for (const how of ["append", "file"] as const) {
-        const change = {
-          how,
-          count: options.changes,
-          manifests: largeFolder,
-          firstFile: files[0]!,
-          firstFileIngresses: Math.min(ingresses, INGRESSES_PER_FILE),
-        };
-        changes.push(await timeChanges(controller, { ...change, settings: smallDebounceFlag }, log));
-      }
+      await timeBothChanges(controller, smallDebounceFlag);
     } finally {
       await controller.stop();
     }

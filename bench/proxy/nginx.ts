@@ -5,10 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CertificateFiles } from "./certificate";
-import { pollUntil } from "./http-client";
-import { logTail, startProcess, stopProcess } from "./processes";
+import { startProcess, stopProcess, untilServing } from "./processes";
 import type { ProxyUnderTest } from "./proxy-under-test";
-import { HOSTS, LOAD_HOST, PREFIXES, type Endpoint } from "./routes";
+import { HOSTS, PREFIXES, type Endpoint } from "./routes";
 
 /** The main context: foreground, files in the temp folder. */
 export function nginxMain(dir: string, name: string, workers: number): string {
@@ -98,20 +97,7 @@ export async function startNginxProxy(options: {
       logFile: join(dir, `${name}.out`),
     },
   );
-  try {
-    await pollUntil(
-      { port: options.ports.plain, tls: false, host: LOAD_HOST, path: "/" },
-      (r) => r.status === 200,
-      {
-        intervalMs: 50,
-        timeoutMs: 10_000,
-        abort: () => (started.child.exitCode !== null ? `nginx exited: ${logTail(started)}` : null),
-      },
-    );
-  } catch (error) {
-    await stopProcess(started);
-    throw error;
-  }
+  await untilServing(started, options.ports.plain, "nginx");
   return {
     kind: "nginx",
     label: "NGINX",

@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { pollUntil } from "./http-client";
+import { LOAD_HOST } from "./routes";
 
 export interface Started {
   readonly name: string;
@@ -108,5 +110,22 @@ export function installCleanup(): void {
       stopEverything();
       process.exit(128 + number);
     });
+  }
+}
+
+/**
+ * Waits until a proxy just started answers 200 on `port` for the benchmark's load host; if it exits or does not
+ * answer within 10 s, stops it and throws (with the tail of its log).
+ */
+export async function untilServing(started: Started, port: number, what: string): Promise<void> {
+  try {
+    await pollUntil({ port, tls: false, host: LOAD_HOST, path: "/" }, (r) => r.status === 200, {
+      intervalMs: 50,
+      timeoutMs: 10_000,
+      abort: () => (started.child.exitCode !== null ? `${what} exited: ${logTail(started)}` : null),
+    });
+  } catch (error) {
+    await stopProcess(started);
+    throw error;
   }
 }
