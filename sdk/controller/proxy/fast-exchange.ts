@@ -18,7 +18,7 @@ import { ProxyReasons, type ProxyReason } from "./error-responses";
 import { buildForwardedHead } from "./forwarded-headers";
 import { MAX_ATTEMPTS, reasonFor, type ProxyHandler } from "./proxy-handler";
 import { ownResponse, reasonResponse, relayedHead } from "./raw-response";
-import { routeRequest, sniName } from "./route-request";
+import { routeRequest } from "./route-request";
 import { classifyUpstreamError, isConnectFailure, isIdempotent } from "./upstream";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 
@@ -60,7 +60,8 @@ export class FastExchange implements UpstreamOwner {
   private readonly started = process.hrtime.bigint();
   private target: RouteTarget | null = null;
   private path = "";
-  private hostName = "";
+  /** The TLS name for an HTTPS backend ("" for a plain one). */
+  private servername = "";
   private requestId: string | null = null;
   private upstreamHead = "";
   private affinity: string | null = null;
@@ -140,7 +141,7 @@ export class FastExchange implements UpstreamOwner {
     const target = decision.target;
     this.target = target;
     this.path = decision.path;
-    this.hostName = decision.hostName;
+    this.servername = decision.servername;
     const forwarded = buildForwardedHead({
       rawHeaders: head.rawHeaders,
       connectionTokens: head.connectionTokens,
@@ -180,7 +181,7 @@ export class FastExchange implements UpstreamOwner {
     const connection = this.proxy.connections.acquire(
       endpoint,
       secure,
-      secure ? sniName(this.hostName) : "",
+      this.servername,
       options.connectTimeoutMs,
       options.readTimeoutMs,
       this,

@@ -16,7 +16,7 @@ import { EndpointPicker } from "./endpoint-picker";
 import { sendPlain, sendProxyError, type ProxyReason } from "./error-responses";
 import { BodyTooLargeError, ForwardedBody } from "./forwarded-body";
 import { buildForwardedHead, flattenResponseHeaders } from "./forwarded-headers";
-import { routeRequest, sniName } from "./route-request";
+import { routeRequest } from "./route-request";
 import { TrustedProxies } from "./trusted-proxies";
 import {
   UpstreamPools,
@@ -238,8 +238,7 @@ export class ProxyHandler {
       headers: head.headers,
       requestId: head.requestId,
       secure,
-      // SNI for HTTPS backends: the client's host name (never an IP literal, which SNI does not allow).
-      servername: sniName(decision.hostName),
+      servername: decision.servername,
       affinity: cookie !== null ? readCookie(req.headers.cookie, cookie) : null,
       hasBody:
         contentLength !== undefined ? contentLength !== "0" : req.headers["transfer-encoding"] !== undefined,

@@ -32,8 +32,11 @@ export type RouteDecision =
       readonly target: RouteTarget;
       /** Path and query sent upstream. */
       readonly path: string;
-      /** The Host header's name without the port. */
-      readonly hostName: string;
+      /**
+       * The TLS name (SNI) for an HTTPS backend: the Host header's name, never an IP literal (which SNI does not
+       * allow); "" for a plain HTTP backend.
+       */
+      readonly servername: string;
     };
 
 const HOST_HEADER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9.])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -61,8 +64,7 @@ export function splitHost(host: string): { name: string; port: string } {
     : { name: host.slice(0, colon), port: host.slice(colon + 1) };
 }
 
-/** The SNI name for an HTTPS backend: the client's host name, never an IP literal (which SNI does not allow). */
-export function sniName(hostName: string): string {
+function sniName(hostName: string): string {
   return isIP(hostName) !== 0 || hostName.startsWith("[") ? "" : hostName;
 }
 
@@ -92,20 +94,17 @@ export function routeRequest(
   const route = snapshot.table.match(host, normalized);
   if (!route) return answer("noRoute", null);
   const target = snapshot.targets[route.id]!;
-  const hostParts = splitHost(host);
-  if (
-    !request.secure &&
-    target.options.sslRedirect &&
-    hostParts.name !== "" &&
-    snapshot.table.tlsSecretFor(hostParts.name)
-  ) {
-    // A client that named a port (other than 80) reached us on a non-standard one: send it to our HTTPS port.
-    const port =
-      hostParts.port !== "" && hostParts.port !== "80" && redirectHttpsPort !== 443
-        ? `:${redirectHttpsPort}`
-        : "";
-    // The normalised path: an absolute-form target ("http://host/p") must not end up in the Location.
-    return { kind: "redirect", location: `https://${hostParts.name}${port}${normalized}${query}`, target };
+  if (!request.secure && target.options.sslRedirect) {
+    const hostParts = splitHost(host);
+    if (hostParts.name !== "" && snapshot.table.tlsSecretFor(hostParts.name)) {
+      // A client that named a port (other than 80) reached us on a non-standard one: send it to our HTTPS port.
+      const port =
+        hostParts.port !== "" && hostParts.port !== "80" && redirectHttpsPort !== 443
+          ? `:${redirectHttpsPort}`
+          : "";
+      // The normalised path: an absolute-form target ("http://host/p") must not end up in the Location.
+      return { kind: "redirect", location: `https://${hostParts.name}${port}${normalized}${query}`, target };
+    }
   }
   if (target.problem) return answer("backendUnavailable", target);
   if (target.endpoints.length === 0) return answer("noEndpoints", target);
@@ -115,6 +114,7 @@ export function routeRequest(
     kind: "forward",
     target,
     path: upstreamPath(route, target.options.rewriteTarget, normalized, query),
-    hostName: hostParts.name,
+    // Split only for HTTPS backends: a plain request pays nothing for it.
+    servername: target.options.backendProtocol === "HTTPS" ? sniName(splitHost(host).name) : "",
   };
 }
