@@ -41,6 +41,8 @@ export interface ResponseHead {
   headLength: number;
   /** Lower-case tokens of every Connection header. */
   connectionTokens: string[];
+  /** The first Keep-Alive header's value ("timeout=5, max=100": how long the upstream keeps the connection). */
+  keepAliveHeader: string | undefined;
 }
 
 const BAD_GATEWAY = 502;
@@ -252,6 +254,7 @@ function buildHead(buf: Buffer, start: number): ResponseHead {
   const rawHeaders = new Array<string>(2 * scan.headerCount);
   const connectionTokens: string[] = [];
   let connectionFlags = 0;
+  let keepAliveHeader: string | undefined;
   for (let h = 0; h < scan.headerCount; h++) {
     const k = 4 * h;
     const nameStart = fields[k]!;
@@ -261,6 +264,8 @@ function buildHead(buf: Buffer, start: number): ResponseHead {
     rawHeaders[2 * h + 1] = value;
     if (nameEnd - nameStart === 10 && fieldNameIs(buf, nameStart, "connection")) {
       connectionFlags |= readConnectionTokens(value, connectionTokens, tabAfterValue(buf, fields[k + 3]!));
+    } else if (nameEnd - nameStart === 10 && fieldNameIs(buf, nameStart, "keep-alive")) {
+      keepAliveHeader ??= value;
     } else if (nameEnd - nameStart === 16 && fieldNameIs(buf, nameStart, "proxy-connection")) {
       // llhttp reads Proxy-Connection as Connection; its "close" ends the connection for us too.
       connectionFlags |= readConnectionTokens(value, []) & CLOSE;
@@ -277,5 +282,6 @@ function buildHead(buf: Buffer, start: number): ResponseHead {
     keepAlive: !close && (scan.minorVersion === 1 || (connectionFlags & KEEP_ALIVE) !== 0),
     headLength: scan.headEnd - start,
     connectionTokens,
+    keepAliveHeader,
   };
 }

@@ -434,7 +434,7 @@ export class FastExchange implements UpstreamOwner {
         this.upstreamPaused = false;
         upstream.socket.resume();
       }
-      upstream.release(reusable, reusable ? keepAliveTimeoutMs(this.response!.rawHeaders) : Infinity);
+      upstream.release(reusable, reusable ? keepAliveTimeoutMs(this.response!.keepAliveHeader) : Infinity);
       this.proxy.health.end(this.endpoint!.key);
     }
     // A body the client is still sending (the upstream answered early) leaves the connection unframed.
@@ -643,8 +643,7 @@ export class FastExchange implements UpstreamOwner {
 }
 
 /** The idle timeout an upstream announced with `Keep-Alive: timeout=N` (ms), or Infinity. */
-function keepAliveTimeoutMs(rawHeaders: readonly string[]): number {
-  const value = headerValue(rawHeaders, "keep-alive");
+function keepAliveTimeoutMs(value: string | undefined): number {
   if (value === undefined) return Infinity;
   const match = /(?:^|[\s,;])timeout\s*=\s*(\d{1,6})/i.exec(value);
   return match ? Number(match[1]) * 1000 : Infinity;

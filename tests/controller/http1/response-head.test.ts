@@ -47,7 +47,14 @@ describe("response head: status line", () => {
       keepAlive: true,
       headLength: text.length - "not found".length,
       connectionTokens: [],
+      keepAliveHeader: undefined,
     });
+  });
+
+  it("keeps the first Keep-Alive header's value, for the upstream connection's idle timeout", () => {
+    const head = parsed("HTTP/1.1 200 OK\r\nKEEP-ALIVE: timeout=5, max=100\r\nKeep-Alive: timeout=9\r\n\r\n");
+    assert.equal(head.keepAliveHeader, "timeout=5, max=100");
+    assert.deepEqual(head.rawHeaders, ["KEEP-ALIVE", "timeout=5, max=100", "Keep-Alive", "timeout=9"]);
   });
 
   it("accepts an empty reason and a status line without SP and reason", () => {
