@@ -98,6 +98,30 @@ function stopAt(out: FieldLineBounds, checked: number): number {
   return -1;
 }
 
+/**
+ * Where each header line's parts lie, four indexes per line (name start, name end, value start, value end), for
+ * building the head once the whole of it has been checked. One per parser, reused by every call (parsing is
+ * synchronous), grown on demand.
+ */
+export class FieldIndexes {
+  at = new Int32Array(4 * 128);
+
+  /** Records line `h`, whose name starts at `nameStart`, as `line` found it. */
+  record(h: number, nameStart: number, line: FieldLineBounds): void {
+    const k = 4 * h;
+    if (k + 4 > this.at.length) {
+      const grown = new Int32Array(this.at.length * 2);
+      grown.set(this.at);
+      this.at = grown;
+    }
+    const at = this.at;
+    at[k] = nameStart;
+    at[k + 1] = line.nameEnd;
+    at[k + 2] = line.valueStart;
+    at[k + 3] = line.valueEnd;
+  }
+}
+
 /** Whether buf[start, start + lower.length) spells `lower` in any case; `lower` is lower-case letters and "-". */
 export function fieldNameIs(buf: Buffer, start: number, lower: string): boolean {
   for (let k = 0; k < lower.length; k++) {

@@ -14,7 +14,7 @@ import { HttpParseError } from "./http-parse-error";
 // Module-level copies of imported bindings: tsx (esbuild) compiles each imported name to a getter call, which
 // costs more than the work of a whole byte in the loops below.
 const { AUTHORITY, COLON, CR, LF, REQUEST_TARGET, SP, TOKEN } = chars;
-const { bareCr, bareLf, FieldLineBounds, fieldNameIs, latin1, scanFieldLine } = fieldLine;
+const { bareCr, bareLf, FieldIndexes, FieldLineBounds, fieldNameIs, latin1, scanFieldLine } = fieldLine;
 const { CLOSE, KEEP_ALIVE, readConnectionTokens, tabAfterValue, UPGRADE } = connection;
 
 export interface RequestHeadLimits {
@@ -116,8 +116,7 @@ export class RequestHeadProgress {
 
 // Reused by every call that brings no progress of its own: parsing is synchronous, so one is enough.
 const sharedScan = new RequestHeadProgress();
-/** Four indexes per header line (name start, name end, value start, value end), grown on demand. */
-let fields = new Int32Array(4 * 128);
+const fields = new FieldIndexes();
 
 /**
  * Parses one request head from buf[start, end). Returns null when the head is incomplete (the caller appends
@@ -190,18 +189,7 @@ function scanRequestHead(
     const cr = scanFieldLine(buf, end, line, BAD_REQUEST);
     if (cr < 0) return false;
     checkFramingField(buf, line, cr, scan);
-    if (record) {
-      const k = 4 * scan.headerCount;
-      if (k + 4 > fields.length) {
-        const grown = new Int32Array(fields.length * 2);
-        grown.set(fields);
-        fields = grown;
-      }
-      fields[k] = i;
-      fields[k + 1] = line.nameEnd;
-      fields[k + 2] = line.valueStart;
-      fields[k + 3] = line.valueEnd;
-    }
+    if (record) fields.record(scan.headerCount, i, line);
     scan.headerCount++;
     scan.lastLineEnd = cr;
     i = cr + 2;
@@ -472,12 +460,13 @@ function buildHead(buf: Buffer, scan: RequestHeadProgress): RequestHead {
   let upgrade: string | undefined;
   let expectContinue = false;
   let connectionTokens = NO_TOKENS;
+  const at = fields.at;
   for (let h = 0; h < scan.headerCount; h++) {
     const k = 4 * h;
-    const nameStart = fields[k]!;
-    const nameLength = fields[k + 1]! - nameStart;
+    const nameStart = at[k]!;
+    const nameLength = at[k + 1]! - nameStart;
     const name = text.slice(nameStart - base, nameStart - base + nameLength);
-    const value = text.slice(fields[k + 2]! - base, fields[k + 3]! - base);
+    const value = text.slice(at[k + 2]! - base, at[k + 3]! - base);
     rawHeaders[2 * h] = name;
     rawHeaders[2 * h + 1] = value;
     switch (nameLength) {
@@ -488,7 +477,7 @@ function buildHead(buf: Buffer, scan: RequestHeadProgress): RequestHead {
         if (fieldNameIs(buf, nameStart, "connection")) {
           const tokens = connectionTokens === NO_TOKENS ? [] : (connectionTokens as string[]);
           connectionTokens = tokens;
-          const flags = readConnectionTokens(value, tokens, tabAfterValue(buf, fields[k + 3]!));
+          const flags = readConnectionTokens(value, tokens, tabAfterValue(buf, at[k + 3]!));
           close ||= (flags & CLOSE) !== 0;
           keepAliveToken ||= (flags & KEEP_ALIVE) !== 0;
           upgradeToken ||= (flags & UPGRADE) !== 0;

@@ -9,7 +9,7 @@ import { HttpParseError } from "./http-parse-error";
 // Module-level copies of imported bindings: tsx (esbuild) compiles each imported name to a getter call, which
 // costs more than the work of a whole byte in the loops below.
 const { CR, FIELD_VALUE, LF, SP } = chars;
-const { bareCr, bareLf, FieldLineBounds, fieldNameIs, latin1, scanFieldLine } = fieldLine;
+const { bareCr, bareLf, FieldIndexes, FieldLineBounds, fieldNameIs, latin1, scanFieldLine } = fieldLine;
 const { CLOSE, KEEP_ALIVE, readConnectionTokens, tabAfterValue } = connection;
 
 export interface ResponseHeadLimits {
@@ -48,7 +48,7 @@ export interface ResponseHead {
 const BAD_GATEWAY = 502;
 
 const line = new FieldLineBounds();
-let fields = new Int32Array(4 * 128);
+const fields = new FieldIndexes();
 
 /**
  * Parses one response head from buf[start, end). Returns null when the head is incomplete (the caller appends
@@ -155,16 +155,7 @@ function scanResponseHead(buf: Buffer, start: number, end: number, limits: Respo
       checkTransferEncoding(buf, line.valueStart, line.valueEnd, line.nameEnd + 1, cr, BAD_GATEWAY);
       chunked = true;
     }
-    const k = 4 * headerCount;
-    if (k + 4 > fields.length) {
-      const grown = new Int32Array(fields.length * 2);
-      grown.set(fields);
-      fields = grown;
-    }
-    fields[k] = i;
-    fields[k + 1] = line.nameEnd;
-    fields[k + 2] = line.valueStart;
-    fields[k + 3] = line.valueEnd;
+    fields.record(headerCount, i, line);
     headerCount++;
     lastLineEnd = cr;
     i = cr + 2;
@@ -255,15 +246,16 @@ function buildHead(buf: Buffer, start: number): ResponseHead {
   const connectionTokens: string[] = [];
   let connectionFlags = 0;
   let keepAliveHeader: string | undefined;
+  const at = fields.at;
   for (let h = 0; h < scan.headerCount; h++) {
     const k = 4 * h;
-    const nameStart = fields[k]!;
-    const nameEnd = fields[k + 1]!;
-    const value = text.slice(fields[k + 2]! - start, fields[k + 3]! - start);
+    const nameStart = at[k]!;
+    const nameEnd = at[k + 1]!;
+    const value = text.slice(at[k + 2]! - start, at[k + 3]! - start);
     rawHeaders[2 * h] = text.slice(nameStart - start, nameEnd - start);
     rawHeaders[2 * h + 1] = value;
     if (nameEnd - nameStart === 10 && fieldNameIs(buf, nameStart, "connection")) {
-      connectionFlags |= readConnectionTokens(value, connectionTokens, tabAfterValue(buf, fields[k + 3]!));
+      connectionFlags |= readConnectionTokens(value, connectionTokens, tabAfterValue(buf, at[k + 3]!));
     } else if (nameEnd - nameStart === 10 && fieldNameIs(buf, nameStart, "keep-alive")) {
       keepAliveHeader ??= value;
     } else if (nameEnd - nameStart === 16 && fieldNameIs(buf, nameStart, "proxy-connection")) {
