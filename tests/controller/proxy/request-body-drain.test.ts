@@ -2,69 +2,11 @@
 // of a small body is read and dropped and the connection carries the next request, as with NGINX and node:http;
 // a body too large to be worth reading, or one the client holds back for a 100 Continue, closes the connection.
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ingress, ingressClass, serviceFor } from "../../helpers/cluster-objects";
 import { startHarness, type Harness } from "../../helpers/controller-harness";
 import { startRawUpstream, type RawUpstream } from "../../helpers/raw-upstreams";
-
-/** One client connection that writes when told and collects what the proxy answers. */
-class RawConnection {
-  private readonly socket: net.Socket;
-  private received = "";
-  closed = false;
-  private readonly waiters = new Set<() => void>();
-
-  constructor(port: number) {
-    this.socket = net.connect(port, "127.0.0.1");
-    this.socket.on("data", (chunk: Buffer) => {
-      this.received += chunk.toString("latin1");
-      this.wake();
-    });
-    this.socket.on("error", () => undefined);
-    this.socket.on("close", () => {
-      this.closed = true;
-      this.wake();
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters) waiter();
-  }
-
-  write(data: string | Buffer): void {
-    this.socket.write(data);
-  }
-
-  /** Waits until `count` responses (status lines) have arrived, or the connection closed; returns them. */
-  async responses(count: number, timeoutMs = 5_000): Promise<string[]> {
-    const parts = (): string[] => this.received.split(/(?=HTTP\/1\.1 \d{3} )/).filter((p) => p !== "");
-    const deadline = Date.now() + timeoutMs;
-    while (parts().length < count && !this.closed) {
-      if (Date.now() > deadline) assert.fail(`timed out waiting for ${count} responses: ${this.received}`);
-      await new Promise<void>((resolve) => {
-        const waiter = (): void => {
-          this.waiters.delete(waiter);
-          resolve();
-        };
-        this.waiters.add(waiter);
-        setTimeout(waiter, 50);
-      });
-    }
-    return parts();
-  }
-
-  /** Waits for the proxy to close the connection. */
-  async closedWithin(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    return this.closed;
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
+import { TestConnection } from "../../helpers/test-connection";
 
 const post = (host: string, headers: string, body = ""): string =>
   `POST /upload HTTP/1.1\r\nHost: ${host}\r\n${headers}\r\n${body}`;
@@ -73,12 +15,14 @@ const get = (host: string, path = "/next"): string => `GET ${path} HTTP/1.1\r\nH
 describe("the request body after an answer of the proxy's own", () => {
   let harness: Harness;
   let upstream: RawUpstream;
-  const connections: RawConnection[] = [];
-  const open = (): RawConnection => {
-    const connection = new RawConnection(harness.httpPort);
+  const connections: TestConnection[] = [];
+  const open = async (): Promise<TestConnection> => {
+    const connection = await TestConnection.open(harness.httpPort);
     connections.push(connection);
     return connection;
   };
+  /** "Connection: close" in a response head (which ends without its final CRLF). */
+  const CLOSE = /\r\nConnection: close(\r\n|$)/i;
 
   before(async () => {
     upstream = await startRawUpstream((socket, chunk) => {
@@ -106,75 +50,76 @@ describe("the request body after an answer of the proxy's own", () => {
   });
 
   it("drops a Content-Length body sent with the request and serves the next request on the connection", async () => {
-    const connection = open();
-    connection.write(post("unknown.test", "Content-Length: 11\r\n", "hello world") + get("web.test"));
-    const [first, second] = await connection.responses(2);
-    assert.match(first!, /^HTTP\/1\.1 404 /);
-    assert.doesNotMatch(first!, /\r\nConnection: close\r\n/i);
-    assert.match(second ?? "", /^HTTP\/1\.1 200 [\s\S]*upstream$/);
-    assert.equal(connection.closed, false);
+    const connection = await open();
+    connection.socket.write(post("unknown.test", "Content-Length: 11\r\n", "hello world") + get("web.test"));
+    const first = await connection.readResponse();
+    const second = await connection.readResponse();
+    assert.match(first.head, /^HTTP\/1\.1 404 /);
+    assert.doesNotMatch(first.head, CLOSE);
+    assert.match(second.head, /^HTTP\/1\.1 200 /);
+    assert.equal(second.body, "upstream");
+    assert.equal(connection.closedWith, null);
   });
 
   it("waits for a body that comes after the answer, then serves the next request", async () => {
-    const connection = open();
-    connection.write(post("unknown.test", "Content-Length: 20000\r\n"));
-    const [first] = await connection.responses(1);
-    assert.match(first!, /^HTTP\/1\.1 404 /);
+    const connection = await open();
+    connection.socket.write(post("unknown.test", "Content-Length: 20000\r\n"));
+    assert.match((await connection.readResponse()).head, /^HTTP\/1\.1 404 /);
     // The body arrives in pieces after the answer; the bytes after it are the next request.
     for (let i = 0; i < 4; i++) {
-      connection.write(Buffer.alloc(5000, 0x61));
+      connection.socket.write(Buffer.alloc(5000, 0x61));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    connection.write(get("web.test"));
-    const parts = await connection.responses(2);
-    assert.match(parts[1] ?? "", /^HTTP\/1\.1 200 /);
+    connection.socket.write(get("web.test"));
+    assert.match((await connection.readResponse()).head, /^HTTP\/1\.1 200 /);
   });
 
   it("drops a chunked body after a 503 for a service without endpoints", async () => {
-    const connection = open();
-    connection.write(
+    const connection = await open();
+    connection.socket.write(
       post("empty.test", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") +
         get("web.test"),
     );
-    const [first, second] = await connection.responses(2);
-    assert.match(first!, /^HTTP\/1\.1 503 /);
-    assert.match(second ?? "", /^HTTP\/1\.1 200 /);
+    assert.match((await connection.readResponse()).head, /^HTTP\/1\.1 503 /);
+    assert.match((await connection.readResponse()).head, /^HTTP\/1\.1 200 /);
   });
 
   it("closes instead when the body is larger than it is worth reading", async () => {
-    const connection = open();
-    connection.write(post("unknown.test", `Content-Length: ${2 * 1024 * 1024}\r\n`, "x".repeat(1000)));
-    const [first] = await connection.responses(1);
-    assert.match(first!, /^HTTP\/1\.1 404 [\s\S]*\r\nConnection: close\r\n/i);
-    assert.equal(await connection.closedWithin(2_000), true);
+    const connection = await open();
+    connection.socket.write(post("unknown.test", `Content-Length: ${2 * 1024 * 1024}\r\n`, "x".repeat(1000)));
+    const first = await connection.readResponse();
+    assert.match(first.head, /^HTTP\/1\.1 404 /);
+    assert.match(first.head, CLOSE);
+    await connection.waitClosed(2_000);
   });
 
   it("closes when a chunked body grows past the limit while being dropped", async () => {
-    const connection = open();
-    connection.write(post("unknown.test", "Transfer-Encoding: chunked\r\n"));
-    await connection.responses(1);
+    const connection = await open();
+    connection.socket.write(post("unknown.test", "Transfer-Encoding: chunked\r\n"));
+    await connection.readResponse();
     const chunk = `${(64 * 1024).toString(16)}\r\n${"y".repeat(64 * 1024)}\r\n`;
-    for (let i = 0; i < 20 && !connection.closed; i++) connection.write(chunk); // 1.25 MiB
-    assert.equal(await connection.closedWithin(3_000), true);
+    for (let i = 0; i < 20 && connection.closedWith === null; i++) connection.socket.write(chunk); // 1.25 MiB
+    await connection.waitClosed(3_000);
   });
 
   it("closes when the client waits for 100 Continue before sending the body", async () => {
-    const connection = open();
-    connection.write(post("unknown.test", "Content-Length: 10\r\nExpect: 100-continue\r\n"));
-    const [first] = await connection.responses(1);
-    assert.match(first!, /^HTTP\/1\.1 404 [\s\S]*\r\nConnection: close\r\n/i);
-    assert.equal(await connection.closedWithin(2_000), true);
+    const connection = await open();
+    connection.socket.write(post("unknown.test", "Content-Length: 10\r\nExpect: 100-continue\r\n"));
+    const first = await connection.readResponse();
+    assert.match(first.head, /^HTTP\/1\.1 404 /);
+    assert.match(first.head, CLOSE);
+    await connection.waitClosed(2_000);
   });
 
   it(
     "closes a connection whose body stops coming, after the drain timeout",
     { timeout: 15_000 },
     async () => {
-      const connection = open();
-      connection.write(post("unknown.test", "Content-Length: 100\r\n", "only part"));
-      await connection.responses(1);
-      assert.equal(await connection.closedWithin(1_000), false);
-      assert.equal(await connection.closedWithin(8_000), true);
+      const connection = await open();
+      connection.socket.write(post("unknown.test", "Content-Length: 100\r\n", "only part"));
+      await connection.readResponse();
+      await assert.rejects(connection.waitClosed(1_000), /still open/);
+      await connection.waitClosed(8_000);
     },
   );
 });
