@@ -57,6 +57,7 @@ export class ClientConnection implements ClientSide {
   requestStartedAt = 0;
   readonly remoteAddress: string | undefined;
   readonly localPort: number;
+  readonly trustedPeer: boolean;
 
   constructor(
     readonly socket: Socket,
@@ -65,6 +66,7 @@ export class ClientConnection implements ClientSide {
   ) {
     this.remoteAddress = socket.remoteAddress;
     this.localPort = socket.localPort ?? 0;
+    this.trustedPeer = context.proxy.trusted.trusts(this.remoteAddress);
     socket.on("data", this.onData);
     socket.on("drain", this.onDrain);
     socket.on("end", this.onEnd);

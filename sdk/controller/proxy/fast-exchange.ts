@@ -26,6 +26,8 @@ import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 export interface ClientSide {
   readonly secure: boolean;
   readonly remoteAddress: string | undefined;
+  /** Whether the peer is a trusted proxy (its X-Forwarded-* headers are kept): one answer per connection. */
+  readonly trustedPeer: boolean;
   readonly localPort: number;
   /** Writes to the client (after anything queued); false when its buffer is full (wait for `onClientDrain`). */
   write(data: string | Buffer): boolean;
@@ -146,7 +148,7 @@ export class FastExchange implements UpstreamOwner {
       rawHeaders: head.rawHeaders,
       connectionTokens: head.connectionTokens,
       remoteAddress: this.client.remoteAddress ?? "",
-      trusted: this.proxy.trusted.trusts(this.client.remoteAddress),
+      trusted: this.client.trustedPeer,
       proto: this.client.secure ? "https" : "http",
       host: head.host ?? "",
       port: this.client.localPort,
